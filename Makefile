@@ -1,0 +1,25 @@
+# privacy_gdpr: set up, test, run and measure. See README.md.
+VENV ?= $(or $(PRIVACY_GDPR_VENV),$(HOME)/.venvs/privacy_gdpr)
+PYTHON := $(VENV)/bin/python
+ODOO := $(PYTHON) -m odoo -c .odoo.conf
+DEMO_DB ?= privacy_gdpr_demo
+TEST_TAGS ?=
+
+.PHONY: setup test run lint bench-mailing bench-telephony bench-export
+
+## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
+setup:
+	bash tools/setup.sh
+
+## Run every test on a fresh database; ends with "N passed, N failed, N errors"
+test:
+	@test -x $(PYTHON) || { echo "tests: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) tools/run_tests.py $(if $(TEST_TAGS),--tags $(TEST_TAGS))
+
+## Start Odoo on http://localhost:8069 with privacy_gdpr and its demo data (login admin / admin)
+run:
+	$(ODOO) -d $(DEMO_DB) -i privacy_gdpr --db-filter '^$(DEMO_DB)$$' --http-port 8069
+
+## Lint the Odoo way: ruff and pylint-odoo through pre-commit
+lint:
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure

@@ -1,0 +1,36 @@
+{
+    "name": "Privacy GDPR",
+    "summary": "GDPR consents on contacts, checked before every e-mail, SMS, "
+    "call and mailing",
+    "version": "18.0.1.0.0",
+    "category": "Marketing/Privacy",
+    "website": "https://github.com/privacy-gdpr/privacy_gdpr",
+    "author": "privacy_gdpr contributors",
+    "license": "LGPL-3",
+    "depends": [
+        "contacts",
+        "crm",
+        "mass_mailing_crm",
+        "mass_mailing_sms",
+        "phone_validation",
+    ],
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
+    "data": [
+        "security/privacy_security.xml",
+        "security/ir.model.access.csv",
+        "data/privacy_consent_type_data.xml",
+        "data/privacy_contact_reason_data.xml",
+        "views/privacy_consent_type_views.xml",
+        "views/privacy_contact_reason_views.xml",
+        "views/privacy_partner_consent_views.xml",
+        "views/privacy_consent_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/privacy_menus.xml",
+    ],
+    "demo": [
+        "demo/privacy_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

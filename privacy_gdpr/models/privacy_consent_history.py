@@ -1,0 +1,55 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .privacy_partner_consent import CONSENT_METHODS, CONSENT_STATES
+
+
+class PrivacyConsentHistory(models.Model):
+    """Immutable register of every change of a consent: the evidence a DPO shows."""
+
+    _name = "privacy.consent.history"
+    _description = "Consent History"
+    _order = "date desc, id desc"
+    _rec_name = "type_id"
+
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    consent_id = fields.Many2one(
+        "privacy.partner.consent", readonly=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    type_id = fields.Many2one(
+        "privacy.consent.type",
+        string="Consent type",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="type_id.company_id", store=True, index=True, precompute=True
+    )
+    old_state = fields.Selection(CONSENT_STATES, string="Previous state", readonly=True)
+    new_state = fields.Selection(
+        CONSENT_STATES, string="New state", required=True, readonly=True
+    )
+    method = fields.Selection(CONSENT_METHODS, string="Obtained by", readonly=True)
+    date_given = fields.Date(readonly=True)
+    user_id = fields.Many2one("res.users", string="Recorded by", readonly=True)
+    note = fields.Text(readonly=True)
+    proof_date = fields.Datetime(readonly=True)
+    proof_ip = fields.Char(string="Proof IP address", readonly=True)
+    proof_user_agent = fields.Char(readonly=True)
+    proof_text = fields.Text(string="Text agreed to", readonly=True)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(
+                _("The consent history is evidence: it cannot be modified.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("The consent history is evidence: it cannot be deleted."))

@@ -1,0 +1,284 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .privacy_consent_type import CHANNEL_FIELDS
+
+CONSENT_STATES = [
+    ("none", "No answer (refused)"),
+    ("given", "Given"),
+    ("refused", "Refused"),
+    ("withdrawn", "Withdrawn"),
+    ("expired", "Expired"),
+    ("pending", "Pending confirmation"),
+]
+CONSENT_METHODS = [
+    ("oral", "Oral"),
+    ("written", "Written"),
+    ("email", "E-mail"),
+    ("sms", "SMS"),
+    ("web_form", "Web form"),
+    ("import", "Import"),
+    ("phone", "Phone"),
+]
+# Fields whose change is an answer of the person, hence recorded in the history.
+HISTORY_FIELDS = ("state", "method", "date_given")
+PROOF_FIELDS = ("proof_date", "proof_ip", "proof_user_agent", "proof_text")
+
+
+class PrivacyPartnerConsent(models.Model):
+    """The current answer of a partner for a consent type, one per partner and type.
+
+    A line exists for every partner and active type ("no answer" until the person
+    answers), so the partner form can show them all; a partner with no line at all
+    counts as refused too.
+    """
+
+    _name = "privacy.partner.consent"
+    _description = "Partner Consent"
+    _order = "partner_id, type_id"
+    _rec_names_search = ["partner_id", "type_id"]
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade"
+    )
+    type_id = fields.Many2one(
+        "privacy.consent.type",
+        string="Consent type",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="type_id.company_id", store=True, index=True, precompute=True
+    )
+    state = fields.Selection(CONSENT_STATES, required=True, default="none", index=True)
+    date_given = fields.Date(help="Day the person gave this consent.")
+    date_expiry = fields.Date(
+        string="Expiry date",
+        compute="_compute_date_expiry",
+        store=True,
+        index=True,
+        help="First day on which the consent is no longer valid, from the validity "
+        "of its type. Empty: it never expires.",
+    )
+    method = fields.Selection(CONSENT_METHODS, string="Obtained by")
+    user_id = fields.Many2one(
+        "res.users", string="Recorded by", default=lambda self: self.env.user
+    )
+    note = fields.Text()
+    proof_date = fields.Datetime(string="Proof date")
+    proof_ip = fields.Char(string="Proof IP address")
+    proof_user_agent = fields.Char(string="Proof user agent")
+    proof_text = fields.Text(
+        string="Text agreed to",
+        help="The exact text shown to the person when answering.",
+    )
+    history_ids = fields.One2many("privacy.consent.history", "consent_id")
+
+    _sql_constraints = [
+        (
+            "partner_type_unique",
+            "UNIQUE(partner_id, type_id)",
+            "A partner has one consent per consent type.",
+        ),
+    ]
+
+    @api.depends("partner_id", "type_id")
+    def _compute_display_name(self):
+        for consent in self:
+            consent.display_name = (
+                f"{consent.partner_id.display_name} – {consent.type_id.name}"
+            )
+
+    @api.depends("date_given", "type_id.validity_days")
+    def _compute_date_expiry(self):
+        for consent in self:
+            days = consent.type_id.validity_days
+            consent.date_expiry = (
+                consent.date_given + timedelta(days=days)
+                if consent.date_given and days
+                else False
+            )
+
+    @api.constrains("state", "method", "date_given")
+    def _check_given(self):
+        today = fields.Date.context_today(self)
+        for consent in self:
+            if consent.state == "given" and not (consent.method and consent.date_given):
+                raise ValidationError(
+                    _(
+                        "Record how and when %(partner)s gave the consent “%(type)s”.",
+                        partner=consent.partner_id.display_name,
+                        type=consent.type_id.name,
+                    )
+                )
+            if consent.date_given and consent.date_given > today:
+                raise ValidationError(
+                    _(
+                        "The consent “%(type)s” of %(partner)s cannot be given in the "
+                        "future (%(date)s).",
+                        partner=consent.partner_id.display_name,
+                        type=consent.type_id.name,
+                        date=consent.date_given,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # The one check
+    # ------------------------------------------------------------
+
+    @api.model
+    def _valid_domain(self, channel, date=None, consent_types=None):
+        """Consents valid for ``channel`` on ``date`` (default: today).
+
+        Valid means given, of an active type allowing the channel (and among
+        ``consent_types`` when given), and not expired on that date.
+        """
+        if channel not in CHANNEL_FIELDS:
+            raise ValueError(f"Unknown privacy channel: {channel!r}")
+        date = date or fields.Date.context_today(self)
+        type_domain = [(CHANNEL_FIELDS[channel], "=", True), ("active", "=", True)]
+        if consent_types is not None:
+            type_domain.append(("id", "in", consent_types.ids))
+        return [
+            ("state", "=", "given"),
+            ("type_id", "any", type_domain),
+            "|",
+            ("date_expiry", "=", False),
+            ("date_expiry", ">", date),
+        ]
+
+    # ------------------------------------------------------------
+    # One line per partner and type
+    # ------------------------------------------------------------
+
+    @api.model
+    def _create_placeholders(self, partners=None, consent_types=None):
+        """Insert the missing "no answer" lines, in one statement.
+
+        Not an answer, so no history. ``None`` means every partner, or every
+        active consent type.
+        """
+        if (partners is not None and not partners) or (
+            consent_types is not None and not consent_types
+        ):
+            return
+        self.env.flush_all()
+        partner_filter = (
+            "WHERE p.id = ANY(%(partner_ids)s)" if partners is not None else ""
+        )
+        type_filter = (
+            "t.id = ANY(%(type_ids)s)" if consent_types is not None else "t.active"
+        )
+        self.env.cr.execute(
+            f"""
+            INSERT INTO privacy_partner_consent (
+                partner_id, type_id, company_id, state,
+                user_id, create_uid, create_date, write_uid, write_date)
+            SELECT p.id, t.id, t.company_id, 'none',
+                   %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   %(uid)s, now() at time zone 'UTC'
+              FROM res_partner p
+              JOIN privacy_consent_type t ON {type_filter}
+              {partner_filter}
+            ON CONFLICT (partner_id, type_id) DO NOTHING
+            """,
+            {
+                "partner_ids": partners.ids if partners is not None else None,
+                "type_ids": consent_types.ids if consent_types is not None else None,
+                "uid": self.env.uid,
+            },
+        )
+        self.env["res.partner"].invalidate_model(["gdpr_consent_ids"])
+        self.invalidate_model()
+
+    # ------------------------------------------------------------
+    # CRUD: answers are upserted and historised
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Create consents, or record the answer on the partner's existing line.
+
+        A line already exists for every partner and type, so creating a consent
+        (from the partner form, an import or code) updates it instead of failing.
+        """
+        keys = [(vals.get("partner_id"), vals.get("type_id")) for vals in vals_list]
+        existing = {
+            (consent.partner_id.id, consent.type_id.id): consent
+            for consent in self.search(
+                [
+                    ("partner_id", "in", [key[0] for key in keys if key[0]]),
+                    ("type_id", "in", [key[1] for key in keys if key[1]]),
+                ]
+            )
+        }
+        to_create = {}
+        for key, vals in zip(keys, vals_list):
+            if key not in existing and key not in to_create:
+                to_create[key] = vals
+        created = super().create(list(to_create.values()))
+        created._add_history(
+            {consent.id: "none" for consent in created}, only_answers=True
+        )
+        existing.update(zip(to_create, created))
+        result = self.browse()
+        for key, vals in zip(keys, vals_list):
+            consent = existing[key]
+            if to_create.get(key) is not vals:
+                consent.write(vals)
+            result |= consent
+        return result
+
+    def write(self, vals):
+        if not vals.keys() & set(HISTORY_FIELDS):
+            return super().write(vals)
+        if "user_id" not in vals:
+            vals = dict(vals, user_id=self.env.uid)
+        before = {consent.id: consent._history_snapshot() for consent in self}
+        res = super().write(vals)
+        changed = self.filtered(lambda c: c._history_snapshot() != before[c.id])
+        changed._add_history({c.id: before[c.id][0] for c in changed})
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_answered(self):
+        if (
+            self.env["privacy.consent.history"]
+            .sudo()
+            .search_count([("consent_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(
+                _(
+                    "A consent that was answered is evidence and cannot be deleted; "
+                    "record its new state instead."
+                )
+            )
+
+    def _history_snapshot(self):
+        return tuple(self[fname] for fname in HISTORY_FIELDS)
+
+    def _add_history(self, old_states, only_answers=False):
+        """Add one history row per consent, ``old_states`` mapping id -> old state."""
+        consents = self.filtered(lambda c: c.state != "none") if only_answers else self
+        if not consents:
+            return
+        self.env["privacy.consent.history"].sudo().create(
+            [
+                {
+                    "consent_id": consent.id,
+                    "partner_id": consent.partner_id.id,
+                    "type_id": consent.type_id.id,
+                    "old_state": old_states[consent.id],
+                    "new_state": consent.state,
+                    "method": consent.method,
+                    "date_given": consent.date_given,
+                    "user_id": self.env.uid,
+                    "note": consent.note,
+                    **{fname: consent[fname] for fname in PROOF_FIELDS},
+                }
+                for consent in consents
+            ]
+        )
