@@ -15,6 +15,32 @@ class ResPartner(models.Model):
     gdpr_consent_history_ids = fields.One2many(
         "privacy.consent.history", "partner_id", string="Consent history"
     )
+    gdpr_phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_gdpr_numbers_e164",
+        store=True,
+        index="btree_not_null",
+        help="The phone number normalised to E.164, to find the partner by number.",
+    )
+    gdpr_mobile_e164 = fields.Char(
+        string="Mobile (E.164)",
+        compute="_compute_gdpr_numbers_e164",
+        store=True,
+        index="btree_not_null",
+        help="The mobile number normalised to E.164, to find the partner by number.",
+    )
+    gdpr_request_date = fields.Datetime(
+        string="Consent request sent on",
+        readonly=True,
+        copy=False,
+        help="When the last consent request was sent to this contact.",
+    )
+    gdpr_answer_date = fields.Datetime(
+        string="Consent answer received on",
+        readonly=True,
+        copy=False,
+        help="When this contact last answered a consent request.",
+    )
     gdpr_consent_editable = fields.Boolean(compute="_compute_gdpr_consent_editable")
     gdpr_allow_mass_mailing = fields.Boolean(
         string="May receive newsletters by e-mail",
@@ -71,6 +97,27 @@ class ResPartner(models.Model):
                         "removing them."
                     )
                 )
+
+    @api.depends("phone", "mobile", "country_id")
+    def _compute_gdpr_numbers_e164(self):
+        for partner in self:
+            # Numbers without a country prefix are read in the partner's country,
+            # else in the company's.
+            country = partner.country_id or self.env.company.country_id
+            partner.gdpr_phone_e164 = partner._privacy_e164(partner.phone, country)
+            partner.gdpr_mobile_e164 = partner._privacy_e164(partner.mobile, country)
+
+    @api.model
+    def _privacy_e164(self, number, country=None):
+        """``number`` in E.164 (+33612345678), or False when it cannot be parsed."""
+        if not number:
+            return False
+        return self._phone_format(
+            number=number,
+            country=country or self.env.company.country_id,
+            force_format="E164",
+            raise_exception=False,
+        )
 
     @api.depends_context("uid")
     def _compute_gdpr_consent_editable(self):

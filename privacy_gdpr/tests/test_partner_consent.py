@@ -239,3 +239,24 @@ class TestPartnerConsent(PrivacyCase):
             population.filtered("gdpr_consent_expired"), expired | marked_expired
         )
         self.assertEqual(population.filtered("gdpr_no_answer"), silent)
+
+    def test_phone_numbers_are_stored_in_e164(self):
+        france = self.env.ref("base.fr")
+        italy = self.env.ref("base.it")
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Léa",
+                "phone": "01 42 68 53 00",
+                "mobile": "06 12 34 56 78",
+                "country_id": france.id,
+            }
+        )
+        self.assertEqual(partner.gdpr_phone_e164, "+33142685300")
+        self.assertEqual(partner.gdpr_mobile_e164, "+33612345678")
+        partner.write(
+            {"country_id": italy.id, "phone": "02 1234 5678", "mobile": "not a number"}
+        )
+        self.assertEqual(partner.gdpr_phone_e164, "+390212345678")
+        self.assertFalse(partner.gdpr_mobile_e164)
+        partner.mobile = "+39 347 123 4567"
+        self.assertEqual(partner.gdpr_mobile_e164, "+393471234567")
