@@ -4,6 +4,7 @@ PYTHON := $(VENV)/bin/python
 ODOO := $(PYTHON) -m odoo -c .odoo.conf
 DEMO_DB ?= privacy_gdpr_demo
 TEST_TAGS ?=
+TEST_DB ?= privacy_gdpr_test
 
 .PHONY: setup test run lint bench-mailing bench-telephony bench-export
 
@@ -14,7 +15,7 @@ setup:
 ## Run every test on a fresh database; ends with "N passed, N failed, N errors"
 test:
 	@test -x $(PYTHON) || { echo "tests: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
-	$(PYTHON) tools/run_tests.py $(if $(TEST_TAGS),--tags $(TEST_TAGS))
+	$(PYTHON) tools/run_tests.py --database $(TEST_DB) $(if $(TEST_TAGS),--tags $(TEST_TAGS))
 
 ## Start Odoo on http://localhost:8069 with privacy_gdpr and its demo data (login admin / admin)
 run:
