@@ -24,6 +24,7 @@
         "views/privacy_contact_reason_views.xml",
         "views/privacy_partner_consent_views.xml",
         "views/privacy_consent_history_views.xml",
+        "views/privacy_contact_log_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/privacy_menus.xml",

@@ -15,6 +15,9 @@ class ResPartner(models.Model):
     gdpr_consent_history_ids = fields.One2many(
         "privacy.consent.history", "partner_id", string="Consent history"
     )
+    gdpr_contact_log_ids = fields.One2many(
+        "privacy.contact.log", "partner_id", string="Contacts without consent"
+    )
     gdpr_phone_e164 = fields.Char(
         string="Phone (E.164)",
         compute="_compute_gdpr_numbers_e164",
@@ -167,6 +170,15 @@ class ResPartner(models.Model):
             answer["allowed"] = True
             answer["consents"] |= consent
         return result
+
+    def _privacy_needing_reason(self, channel):
+        """The partners of ``self`` that may be contacted on ``channel`` only with
+        a contact reason: those without a valid consent, when the check of that
+        channel is switched on for the current company.
+        """
+        if not self.env.company._privacy_check_active(channel):
+            return self.browse()
+        return self - self._privacy_allowed(channel)
 
     def _privacy_allowed(self, channel, date=None, consent_types=None):
         """The partners of ``self`` allowed on ``channel``, in one query."""

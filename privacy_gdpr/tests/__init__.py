@@ -4,3 +4,4 @@ from . import test_partner_consent
 from . import test_consent_check
 from . import test_access
 from . import test_settings
+from . import test_contact_log

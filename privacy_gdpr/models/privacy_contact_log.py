@@ -1,0 +1,84 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+CONTACT_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("call", "Call")]
+
+
+class PrivacyContactLog(models.Model):
+    """A contact made without a valid consent, and the reason that allowed it.
+
+    Immutable like the consent history: it is the evidence of why the person was
+    contacted.
+    """
+
+    _name = "privacy.contact.log"
+    _description = "Contact Log"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    partner_id = fields.Many2one(
+        "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    channel = fields.Selection(CONTACT_CHANNELS, required=True, readonly=True)
+    reason_id = fields.Many2one(
+        "privacy.contact.reason",
+        string="Reason",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+    )
+    legal_basis = fields.Selection(related="reason_id.legal_basis", store=True)
+    note = fields.Text(readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Contacted by",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    company_id = fields.Many2one(
+        "res.company", readonly=True, index=True, default=lambda self: self.env.company
+    )
+    res_model = fields.Char(string="Document model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Document", model_field="res_model", readonly=True
+    )
+    message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, ondelete="set null"
+    )
+    call_reference = fields.Char(
+        readonly=True, help="Identifier of the call in the telephony system."
+    )
+    phone_number = fields.Char(readonly=True)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(_("The contact log is evidence: it cannot be modified."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("The contact log is evidence: it cannot be deleted."))
+
+    @api.model
+    def _log_contacts(self, partners, channel, reason, **values):
+        """Record that ``partners`` were contacted on ``channel`` for ``reason``.
+
+        ``values``: note, res_model, res_id, message_id, call_reference,
+        phone_number. Written as superuser: salespeople log contacts without
+        having rights on the log itself.
+        """
+        return self.sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "channel": channel,
+                    "reason_id": reason.id,
+                    "user_id": self.env.uid,
+                    "company_id": self.env.company.id,
+                    **values,
+                }
+                for partner in partners
+            ]
+        )
