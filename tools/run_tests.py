@@ -8,6 +8,7 @@ does not install), and when no test ran at all.
 
 import argparse
 import configparser
+import importlib.util
 import re
 import socket
 import subprocess
@@ -40,13 +41,21 @@ def recreate_database(name):
     options.read(CONF)
     opts = options["options"]
     password = opts.get("db_password")
-    conn = psycopg2.connect(
-        dbname="postgres",
-        host=opts.get("db_host"),
-        port=opts.get("db_port"),
-        user=opts.get("db_user"),
-        password=None if password in (None, "False") else password,
-    )
+    try:
+        conn = psycopg2.connect(
+            dbname="postgres",
+            host=opts.get("db_host"),
+            port=opts.get("db_port"),
+            user=opts.get("db_user"),
+            password=None if password in (None, "False") else password,
+        )
+    except psycopg2.OperationalError as error:
+        first_line = str(error).strip().splitlines()[0]
+        sys.exit(
+            f"tests: ERROR: PostgreSQL is missing: cannot connect to "
+            f"{opts.get('db_host')}:{opts.get('db_port')} as {opts.get('db_user')} "
+            f"({first_line}); start it or run `make setup`."
+        )
     conn.autocommit = True
     with conn.cursor() as cr:
         cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -62,6 +71,10 @@ def main():
         help="Odoo --test-tags, e.g. /privacy_gdpr:TestConsentCheck",
     )
     args = parser.parse_args()
+    if importlib.util.find_spec("odoo") is None:
+        sys.exit(
+            f"tests: ERROR: Odoo is missing in {sys.executable}: run `make setup`."
+        )
     if not CONF.exists():
         sys.exit("tests: ERROR: .odoo.conf is missing: run `make setup` first.")
 

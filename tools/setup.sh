@@ -36,9 +36,14 @@ if [ ! -x "$VENV/bin/python" ]; then
     PY="$(pick_python)" || die "Python 3.10, 3.11 or 3.12 is missing: install python3 and python3-venv."
     say "creating the virtualenv $VENV with $PY"
     "$PY" -m venv "$VENV" || die "cannot create $VENV: install python3-venv."
-    "$VENV/bin/pip" install -q --upgrade pip setuptools wheel
+    "$VENV/bin/pip" install -q --upgrade pip setuptools wheel 2>/dev/null
 fi
-PIP=("$VENV/bin/pip" install -q --disable-pip-version-check)
+# pip warns about every missing local index of this machine's pip.conf: noise.
+PIP=(pip_install)
+pip_install() {
+    "$VENV/bin/pip" install -q --disable-pip-version-check "$@" \
+        2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+}
 
 # --- Odoo 18.0 -----------------------------------------------------------
 if ! "$VENV/bin/python" -c 'import odoo.release as r; assert r.version_info[:2] == (18, 0)' 2>/dev/null; then
