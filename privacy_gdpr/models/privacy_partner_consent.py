@@ -224,13 +224,10 @@ class PrivacyPartnerConsent(models.Model):
             {consent.id: "none" for consent in created}, only_answers=True
         )
         existing.update(zip(to_create, created))
-        result = self.browse()
         for key, vals in zip(keys, vals_list):
-            consent = existing[key]
             if to_create.get(key) is not vals:
-                consent.write(vals)
-            result |= consent
-        return result
+                existing[key].write(vals)
+        return self.browse([existing[key].id for key in keys])
 
     def write(self, vals):
         if not vals.keys() & set(HISTORY_FIELDS):

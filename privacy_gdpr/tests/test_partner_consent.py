@@ -115,8 +115,12 @@ class TestPartnerConsent(PrivacyCase):
                 },
             ]
         )
-        self.assertEqual(len(both), 1)
-        self.assertEqual(both.state, "withdrawn")
+        self.assertEqual(len(both), 2)
+        self.assertEqual(both[0], both[1])
+        self.assertEqual(both[0].state, "withdrawn")
+        self.assertEqual(
+            both[0].history_ids.mapped("new_state"), ["withdrawn", "refused"]
+        )
 
     def test_a_history_row_per_change(self):
         consent = self.give(self.partner, self.type_email, days_ago=3, method="written")
