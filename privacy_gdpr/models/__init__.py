@@ -1,4 +1,5 @@
 from . import privacy_code_mixin
+from . import privacy_evidence_mixin
 from . import privacy_consent_type
 from . import privacy_contact_reason
 from . import privacy_partner_consent

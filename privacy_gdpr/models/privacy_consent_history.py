@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 from .privacy_partner_consent import CONSENT_METHODS, CONSENT_STATES
 
@@ -8,6 +7,7 @@ class PrivacyConsentHistory(models.Model):
     """Immutable register of every change of a consent: the evidence a DPO shows."""
 
     _name = "privacy.consent.history"
+    _inherit = ["privacy.evidence.mixin"]
     _description = "Consent History"
     _order = "date desc, id desc"
     _rec_name = "type_id"
@@ -42,14 +42,3 @@ class PrivacyConsentHistory(models.Model):
     proof_ip = fields.Char(string="Proof IP address", readonly=True)
     proof_user_agent = fields.Char(readonly=True)
     proof_text = fields.Text(string="Text agreed to", readonly=True)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(
-                _("The consent history is evidence: it cannot be modified.")
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(_("The consent history is evidence: it cannot be deleted."))

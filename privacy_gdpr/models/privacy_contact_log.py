@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+
+from .privacy_contact_reason import LEGAL_BASES
 
 CONTACT_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("call", "Call")]
 
@@ -12,6 +13,7 @@ class PrivacyContactLog(models.Model):
     """
 
     _name = "privacy.contact.log"
+    _inherit = ["privacy.evidence.mixin"]
     _description = "Contact Log"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
@@ -27,7 +29,10 @@ class PrivacyContactLog(models.Model):
         readonly=True,
         ondelete="restrict",
     )
-    legal_basis = fields.Selection(related="reason_id.legal_basis", store=True)
+    # Copied, not related: the evidence keeps the basis claimed at the time.
+    legal_basis = fields.Selection(
+        LEGAL_BASES, string="GDPR legal basis", readonly=True
+    )
     note = fields.Text(readonly=True)
     user_id = fields.Many2one(
         "res.users",
@@ -49,15 +54,6 @@ class PrivacyContactLog(models.Model):
     )
     phone_number = fields.Char(readonly=True)
 
-    def write(self, vals):
-        if vals:
-            raise UserError(_("The contact log is evidence: it cannot be modified."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(_("The contact log is evidence: it cannot be deleted."))
-
     @api.model
     def _log_contacts(self, partners, channel, reason, **values):
         """Record that ``partners`` were contacted on ``channel`` for ``reason``.
@@ -72,6 +68,7 @@ class PrivacyContactLog(models.Model):
                     "partner_id": partner.id,
                     "channel": channel,
                     "reason_id": reason.id,
+                    "legal_basis": reason.legal_basis,
                     "user_id": self.env.uid,
                     "company_id": self.env.company.id,
                     **values,
