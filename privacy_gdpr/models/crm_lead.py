@@ -31,6 +31,4 @@ class CrmLead(models.Model):
 
     def _privacy_new_contact_name(self):
         self.ensure_one()
-        return (
-            self.contact_name or self.partner_name or self.email_from or self.name
-        )
+        return self.contact_name or self.partner_name or self.email_from or self.name

@@ -40,7 +40,9 @@ class MailThread(models.AbstractModel):
         tracking, templates posted by code), crons and the superuser; nor what
         portal users and visitors write (the person is the one writing).
         """
-        message_type = (msg_vals or {}).get("message_type") or message.sudo().message_type
+        message_type = (msg_vals or {}).get(
+            "message_type"
+        ) or message.sudo().message_type
         return (
             message_type == "comment"
             and self._name != "discuss.channel"

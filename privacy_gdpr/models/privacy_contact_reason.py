@@ -58,9 +58,9 @@ class PrivacyContactReason(models.Model):
         :raise UserError: when ``self`` is archived
         """
         channel_label = dict(
-            self.env["privacy.contact.log"]._fields["channel"]._description_selection(
-                self.env
-            )
+            self.env["privacy.contact.log"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         )[channel]
         if not self:
             raise PrivacyReasonRequired(

@@ -79,7 +79,13 @@ class TestCallCheck(PrivacyContactCase):
         wizard.action_confirm()
         self.assertRecordValues(
             self.Log.search([]),
-            [{"partner_id": self.partner.id, "res_model": "crm.lead", "res_id": self.lead.id}],
+            [
+                {
+                    "partner_id": self.partner.id,
+                    "res_model": "crm.lead",
+                    "res_id": self.lead.id,
+                }
+            ],
         )
         self.assertEqual(self.lead.privacy_contact_log_ids, self.Log.search([]))
         self.lead.partner_id = self.partner_2
@@ -108,7 +114,13 @@ class TestCallCheck(PrivacyContactCase):
         self.assertEqual(lead.partner_id.name, "Marco Verdi")
         self.assertRecordValues(
             self.Log.search([]),
-            [{"partner_id": lead.partner_id.id, "res_model": "crm.lead", "res_id": lead.id}],
+            [
+                {
+                    "partner_id": lead.partner_id.id,
+                    "res_model": "crm.lead",
+                    "res_id": lead.id,
+                }
+            ],
         )
 
     def test_lead_matched_by_email(self):
@@ -138,7 +150,9 @@ class TestCallCheck(PrivacyContactCase):
                 note = self.partner_2.message_ids[0]
                 self.assertIn("Asked for a quote", note.body)
                 self.assertIn(self.partner_2.mobile, note.body)
-                self.assertFalse(self.Log.search([("partner_id", "=", self.partner_2.id)]))
+                self.assertFalse(
+                    self.Log.search([("partner_id", "=", self.partner_2.id)])
+                )
                 # Without consent: a reason when the check is on, and a log.
                 for record in (self.partner, self.lead):
                     logs_before = self.Log.search([])

@@ -51,9 +51,7 @@ class TestContactTours(HttpCase):
         )
         cls.reason = cls.env.ref("privacy_gdpr.contact_reason_contract")
         cls.Log = cls.env["privacy.contact.log"]
-        cls.env.company.write(
-            {"privacy_check_call": True, "privacy_check_email": True}
-        )
+        cls.env.company.write({"privacy_check_call": True, "privacy_check_email": True})
 
     def test_call_without_consent_asks_reason_then_logs(self):
         self.start_tour(

@@ -172,7 +172,9 @@ class TestEmailCheck(PrivacyContactCase):
         colleague = new_test_user(
             self.env, login="privacy_colleague", groups="base.group_user"
         )
-        self.lead.message_subscribe(partner_ids=(self.partner | colleague.partner_id).ids)
+        self.lead.message_subscribe(
+            partner_ids=(self.partner | colleague.partner_id).ids
+        )
         for on in (True, False):
             with self.subTest(switch=on):
                 self.switch("email", on)
@@ -257,7 +259,10 @@ class TestEmailCheck(PrivacyContactCase):
         result = wizard.action_confirm()
         self.assertEqual(
             result["infos"]["privacy_contact"],
-            {"privacy_contact_reason_id": self.reason.id, "privacy_contact_note": False},
+            {
+                "privacy_contact_reason_id": self.reason.id,
+                "privacy_contact_note": False,
+            },
         )
         self.assertFalse(self.Log.search([]), "the e-mail logs, when sent")
         # An internal note to nobody outside needs nothing.
@@ -300,7 +305,10 @@ class TestEmailCheck(PrivacyContactCase):
             composer.action_schedule_message("2999-01-01 10:00:00")
         self.assertFalse(self.env["mail.scheduled.message"].search([]))
         composer.write(
-            {"privacy_contact_reason_id": self.reason.id, "privacy_contact_note": "Later"}
+            {
+                "privacy_contact_reason_id": self.reason.id,
+                "privacy_contact_note": "Later",
+            }
         )
         composer.action_schedule_message("2999-01-01 10:00:00")
         scheduled = self.env["mail.scheduled.message"].search([])
@@ -310,5 +318,11 @@ class TestEmailCheck(PrivacyContactCase):
         self.assertEqual(message.partner_ids, self.partner)
         self.assertRecordValues(
             self.logs(message_id=message.id),
-            [{"partner_id": self.partner.id, "reason_id": self.reason.id, "note": "Later"}],
+            [
+                {
+                    "partner_id": self.partner.id,
+                    "reason_id": self.reason.id,
+                    "note": "Later",
+                }
+            ],
         )

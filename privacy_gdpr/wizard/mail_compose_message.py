@@ -24,9 +24,7 @@ class MailComposeMessage(models.TransientModel):
         )
         return partners, []
 
-    @api.depends(
-        "composition_mode", "model", "res_ids", "partner_ids", "subtype_id"
-    )
+    @api.depends("composition_mode", "model", "res_ids", "partner_ids", "subtype_id")
     def _compute_privacy_contacts(self):
         return super()._compute_privacy_contacts()
 

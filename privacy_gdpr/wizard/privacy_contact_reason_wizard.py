@@ -49,9 +49,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
             result["res_model"] = context["active_model"]
             result["res_id"] = context.get("active_id")
         if result.get("res_model") and "phone_number" in fields_list:
-            result.setdefault(
-                "phone_number", self._default_phone_number(result)
-            )
+            result.setdefault("phone_number", self._default_phone_number(result))
         return result
 
     @api.model
@@ -60,9 +58,9 @@ class PrivacyContactReasonWizard(models.TransientModel):
         numbers = [
             record[fname]
             for fname in record._phone_get_number_fields()
-            if fname in record and record[fname]
+            if fname in record._fields
         ]
-        return numbers[0] if numbers else False
+        return next(filter(None, numbers), False)
 
     @api.model
     def privacy_contact_check(
@@ -155,9 +153,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
         ]
         return partners | known, new_emails
 
-    @api.depends(
-        "channel", "res_model", "res_id", "partner_ids", "emails", "is_note"
-    )
+    @api.depends("channel", "res_model", "res_id", "partner_ids", "emails", "is_note")
     def _compute_privacy_contacts(self):
         return super()._compute_privacy_contacts()
 
@@ -166,7 +162,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
         back to the client (``infos.privacy_contact``), which goes on."""
         self.ensure_one()
         # The defaults that opened the dialog must not reach what it creates.
-        wizard = self.with_context(clean_context(self.env.context))
+        wizard = self.with_env(self.env(context=clean_context(self.env.context)))
         wizard._privacy_check_reason()
         if wizard.channel == "call":
             wizard._record_call()

@@ -26,8 +26,7 @@ class SmsComposer(models.TransientModel):
         )
         for record in records:
             partner = (
-                recipients[record.id]["partner"]
-                or record._privacy_contacted_partners()
+                recipients[record.id]["partner"] or record._privacy_contacted_partners()
             )
             if partner:
                 partners |= partner
@@ -59,9 +58,7 @@ class SmsComposer(models.TransientModel):
             # The SMS must be posted to the person, so that the log names them.
             for record in self._privacy_records():
                 record._privacy_contacted_partners(create=True)
-        return super(
-            SmsComposer, self.with_context(**self._privacy_reason_context())
-        ).action_send_sms()
+        return self.with_context(**self._privacy_reason_context()).action_send_sms()
 
     def _action_send_sms_comment(self, records=None):
         messages = super()._action_send_sms_comment(records=records)
