@@ -45,7 +45,11 @@ class PrivacyContactReasonWizard(models.TransientModel):
         # "Log a call" is bound to contacts and leads: the document is the active one.
         context = self.env.context
         result = super().default_get(fields_list)
-        if not result.get("res_model") and context.get("active_model"):
+        if (
+            result.get("purpose") == "log_call"
+            and not result.get("res_model")
+            and context.get("active_model")
+        ):
             result["res_model"] = context["active_model"]
             result["res_id"] = context.get("active_id")
         if result.get("res_model") and "phone_number" in fields_list:
