@@ -16,6 +16,15 @@ function recordDialling() {
     });
 }
 
+function cancelDialog() {
+    return [
+        {
+            trigger: ".modal footer button:contains(Cancel)",
+            run: "click",
+        },
+    ];
+}
+
 function giveReason(note) {
     return [
         {
@@ -56,6 +65,16 @@ registry.category("web_tour.tours").add("privacy_gdpr_call_without_consent", {
         {
             content: "Not dialled before the reason",
             trigger: "body:not([data-privacy-dialled]) .modal .o_field_widget[name=privacy_reason_partner_ids]:contains(Tour Camille)",
+        },
+        ...cancelDialog(),
+        {
+            content: "Cancelled: no call",
+            trigger: "body:not([data-privacy-dialled]):not(:has(.modal)) .o_form_view .o_field_widget[name=mobile] input",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=mobile] a.o_phone_form_link",
+            run: "click",
         },
         ...giveReason("Delivery date"),
         {
@@ -98,6 +117,15 @@ registry.category("web_tour.tours").add("privacy_gdpr_chatter_without_consent", 
         },
         {
             content: "The dialog names the recipient without consent",
+            trigger: ".modal .o_field_widget[name=privacy_reason_partner_ids]:contains(Tour Camille)",
+        },
+        ...cancelDialog(),
+        {
+            content: "Cancelled: nothing is posted, the text stays",
+            trigger: "body:not(:has(.modal)):not(:has(.o-mail-Message-body:contains(Your kitchen is ready))) .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
             trigger: ".modal .o_field_widget[name=privacy_reason_partner_ids]:contains(Tour Camille)",
         },
         ...giveReason("Order follow-up"),
