@@ -25,13 +25,21 @@
         "views/privacy_partner_consent_views.xml",
         "views/privacy_consent_history_views.xml",
         "views/privacy_contact_log_views.xml",
+        "wizard/privacy_contact_reason_wizard_views.xml",
+        "wizard/mail_compose_message_views.xml",
+        "wizard/sms_composer_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [
         "demo/privacy_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["privacy_gdpr/static/src/**/*"],
+        "web.assets_tests": ["privacy_gdpr/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }

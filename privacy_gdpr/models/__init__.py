@@ -8,3 +8,7 @@ from . import privacy_contact_log
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import privacy_contact_reason_mixin
+from . import mail_thread
+from . import mail_scheduled_message
+from . import crm_lead

@@ -189,6 +189,31 @@ class ResPartner(models.Model):
             + self._privacy_consent_domain(channel, date, consent_types)
         )
 
+    def _privacy_record_contact(self, channel, reason, **log_values):
+        """Contact ``self`` on ``channel``: those without a valid consent (see
+        :meth:`_privacy_needing_reason`) need ``reason``, a
+        ``privacy.contact.reason``, and are logged with it.
+
+        The one place where e-mails, SMS and calls check a reason and log.
+
+        :param log_values: see ``privacy.contact.log._log_contacts``
+        :return: the ``privacy.contact.log`` rows written
+        :raise PrivacyReasonRequired: some need a reason and ``reason`` is empty
+        :raise UserError: ``reason`` is archived
+        """
+        needing = self._privacy_needing_reason(channel)
+        if needing:
+            reason._check_usable_for(needing.mapped("display_name"), channel)
+        return self.env["privacy.contact.log"]._log_contacts(
+            needing, channel, reason, **log_values
+        )
+
+    def _privacy_contacted_partners(self, create=False):
+        """The person contacted when calling or texting a contact: itself (see
+        ``mail.thread``)."""
+        self.ensure_one()
+        return self
+
     # ------------------------------------------------------------
     # Search filters
     # ------------------------------------------------------------

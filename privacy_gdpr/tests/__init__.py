@@ -5,3 +5,7 @@ from . import test_consent_check
 from . import test_access
 from . import test_settings
 from . import test_contact_log
+from . import test_email_check
+from . import test_sms_check
+from . import test_call_check
+from . import test_contact_tours

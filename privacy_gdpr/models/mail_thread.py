@@ -1,0 +1,98 @@
+from odoo import SUPERUSER_ID, api, models
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """E-mails written by a user to people without a valid consent need a
+        contact reason, given in the context (see ``privacy.contact.reason``
+        ``_from_context``), and are logged with it; without one nothing is sent.
+
+        Every message that notifies goes through here once, with its real
+        recipients (the partners given and the followers of the subtype), before
+        any e-mail is built: refusing here rolls the whole post back.
+        """
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        # Without a message (a computation of recipients) there is nothing to send.
+        if message and self._privacy_is_user_email(message, msg_vals):
+            reason, note = self.env["privacy.contact.reason"]._from_context()
+            self.env["res.partner"].browse(
+                recipient["id"]
+                for recipient in recipients
+                if self._privacy_is_emailed_outside(recipient)
+            )._privacy_record_contact(
+                "email",
+                reason,
+                note=note,
+                res_model=message.model,
+                res_id=message.res_id,
+                message_id=message.id,
+            )
+        return recipients
+
+    def _privacy_is_user_email(self, message, msg_vals):
+        """Whether ``message`` is written by a user of the company, hence needs
+        consent or a reason: a message of type "comment" (the composers, the
+        chatter, their RPC) posted by an internal user, not in Discuss.
+
+        What Odoo sends by itself is not: notifications (order confirmations,
+        tracking, templates posted by code), crons and the superuser; nor what
+        portal users and visitors write (the person is the one writing).
+        """
+        message_type = (msg_vals or {}).get(
+            "message_type"
+        ) or message.sudo().message_type
+        return (
+            message_type == "comment"
+            and self._name != "discuss.channel"
+            # sudo() keeps the real user: the chatter posts as sudo.
+            and self.env.uid != SUPERUSER_ID
+            and self.env.user._is_internal()
+        )
+
+    @api.model
+    def _privacy_is_emailed_outside(self, recipient):
+        """Whether a recipient (see ``mail.followers._get_recipient_data``) gets
+        the message by e-mail and is not a user of the company."""
+        return (
+            recipient["active"]
+            and recipient["notif"] == "email"
+            and recipient["type"] != "user"
+        )
+
+    def _privacy_email_recipients(self, partner_ids, subtype_id):
+        """The partners that a message posted now by the current user on the
+        records of ``self``, to ``partner_ids`` with ``subtype_id``, would e-mail
+        outside the company: the same recipients as the check made when posting
+        (the partners given and the followers of the subtype, but the author).
+        """
+        data = self.env["mail.followers"]._get_recipient_data(
+            self, "comment", subtype_id, partner_ids
+        )
+        author_id = self.env.user.partner_id.id
+        return self.env["res.partner"].browse(
+            {
+                partner_id
+                for recipients in data.values()
+                for partner_id, recipient in recipients.items()
+                if partner_id
+                and partner_id != author_id
+                and self._privacy_is_emailed_outside(recipient)
+            }
+        )
+
+    def _privacy_contacted_partners(self, create=False):
+        """The people contacted when calling or texting this record, to check
+        their consent. None by default: only contacts and leads are checked.
+
+        :param create: create the person when missing (see crm.lead)
+        """
+        self.ensure_one()
+        return self.env["res.partner"]
+
+    def _privacy_new_contact_name(self):
+        """When :meth:`_privacy_contacted_partners` finds nobody: the name of the
+        person who is contacted all the same and will be created as a contact
+        (see crm.lead); False when nobody is contacted."""
+        return False

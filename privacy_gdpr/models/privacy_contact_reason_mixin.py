@@ -1,0 +1,78 @@
+from odoo import fields, models
+
+
+class PrivacyContactReasonMixin(models.AbstractModel):
+    """A form that contacts people (a composer, the reason dialog): it lists those
+    without a valid consent on its channel and asks for a contact reason.
+
+    Inheriting models say who is contacted (:meth:`_privacy_contacts`, with the
+    ``api.depends`` of their own fields on :meth:`_compute_privacy_contacts`) and
+    on which channel (:meth:`_privacy_channel`).
+    """
+
+    _name = "privacy.contact.reason.mixin"
+    _description = "Privacy: contact reason asked by a form"
+
+    privacy_reason_partner_ids = fields.Many2many(
+        "res.partner",
+        string="Without consent",
+        compute="_compute_privacy_contacts",
+        help="The people contacted who have not given a valid consent.",
+    )
+    privacy_new_contacts = fields.Char(
+        string="New contacts",
+        compute="_compute_privacy_contacts",
+        help="People contacted who are not contacts yet, hence have no consent.",
+    )
+    privacy_reason_required = fields.Boolean(
+        string="Contact reason required", compute="_compute_privacy_contacts"
+    )
+    privacy_contact_reason_id = fields.Many2one(
+        "privacy.contact.reason",
+        string="Contact reason",
+        domain=[("active", "=", True)],
+        help="Why the people without a valid consent are contacted all the same.",
+    )
+    privacy_contact_note = fields.Text(string="Contact note")
+
+    def _privacy_channel(self):
+        """The channel of the contact: email, sms or call."""
+        raise NotImplementedError
+
+    def _privacy_contacts(self):
+        """Who this form contacts.
+
+        :return: ``(partners, names)``: the partners, and the names of the people
+            who are not contacts yet (see ``mail.thread._privacy_new_contact_name``)
+        """
+        raise NotImplementedError
+
+    def _compute_privacy_contacts(self):
+        for form in self:
+            partners, new_contacts = form._privacy_contacts()
+            channel = form._privacy_channel()
+            if not self.env.company._privacy_check_active(channel):
+                new_contacts = []
+            needing = partners._privacy_needing_reason(channel)
+            form.privacy_reason_partner_ids = needing
+            form.privacy_new_contacts = ", ".join(new_contacts)
+            form.privacy_reason_required = bool(needing or new_contacts)
+
+    def _privacy_check_reason(self):
+        """Refuse to go on without a usable contact reason when one is needed."""
+        for form in self:
+            if form.privacy_reason_required:
+                names = form.privacy_reason_partner_ids.mapped("display_name")
+                if form.privacy_new_contacts:
+                    names.append(form.privacy_new_contacts)
+                form.privacy_contact_reason_id._check_usable_for(
+                    names, form._privacy_channel()
+                )
+
+    def _privacy_reason_context(self):
+        """The context that carries the reason to the code that contacts."""
+        self.ensure_one()
+        return {
+            "privacy_contact_reason_id": self.privacy_contact_reason_id.id,
+            "privacy_contact_note": self.privacy_contact_note or False,
+        }

@@ -1,0 +1,148 @@
+from odoo.tests import tagged
+
+from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
+
+from .contact_common import PrivacyContactCase
+
+
+@tagged("post_install", "-at_install")
+class TestSmsCheck(PrivacyContactCase):
+    """The SMS composer, single and on documents (comment mode)."""
+
+    def composer(self, records, **context):
+        context = {
+            "default_res_model": records._name,
+            "default_composition_mode": "comment",
+            **context,
+        }
+        if len(records) == 1:
+            context["default_res_id"] = records.id
+        else:
+            context["default_res_ids"] = repr(records.ids)
+        return (
+            self.env["sms.composer"]
+            .with_user(self.user_sales)
+            .with_context(**context)
+            .create({"body": "Your order is ready"})
+        )
+
+    def sms_to(self, partners):
+        return self.env["sms.sms"].sudo().search([("partner_id", "in", partners.ids)])
+
+    def test_single_sms(self):
+        for on in (True, False):
+            with self.subTest(switch=on):
+                self.switch("sms", on)
+                before = len(self.sms_to(self.partner))
+                composer = self.composer(
+                    self.partner, default_number_field_name="mobile"
+                )
+                self.assertTrue(composer.comment_single_recipient)
+                self.assertEqual(composer.privacy_reason_required, on)
+                if on:
+                    self.assertEqual(composer.privacy_reason_partner_ids, self.partner)
+                    with self.assertRaisesRegex(PrivacyReasonRequired, "Camille"):
+                        composer.action_send_sms_privacy()
+                    self.assertEqual(len(self.sms_to(self.partner)), before)
+                    composer.write(
+                        {
+                            "privacy_contact_reason_id": self.reason.id,
+                            "privacy_contact_note": "Delivery",
+                        }
+                    )
+                composer.action_send_sms_privacy()
+                self.assertEqual(len(self.sms_to(self.partner)), before + 1)
+                message = self.partner.message_ids.filtered(
+                    lambda m: m.message_type == "sms"
+                )[:1]
+                self.assertEqual(message.partner_ids, self.partner)
+                logs = self.logs(message_id=message.id)
+                if not on:
+                    self.assertFalse(logs)
+                    continue
+                self.assertRecordValues(
+                    logs,
+                    [
+                        {
+                            "partner_id": self.partner.id,
+                            "channel": "sms",
+                            "reason_id": self.reason.id,
+                            "note": "Delivery",
+                            "user_id": self.user_sales.id,
+                            "res_model": "res.partner",
+                            "res_id": self.partner.id,
+                        }
+                    ],
+                )
+
+    def test_consented_partner_needs_no_reason(self):
+        self.switch("sms", True)
+        composer = self.composer(self.partner_2, default_number_field_name="mobile")
+        self.assertFalse(composer.privacy_reason_required)
+        composer.action_send_sms_privacy()
+        self.assertEqual(len(self.sms_to(self.partner_2)), 1)
+        self.assertFalse(self.Log.search([]))
+
+    def test_comment_mode_on_documents(self):
+        lead_2 = self.lead.copy({"partner_id": self.partner_2.id})
+        leads = self.lead | lead_2
+        for on in (True, False):
+            with self.subTest(switch=on):
+                self.switch("sms", on)
+                composer = self.composer(leads)
+                self.assertEqual(composer.composition_mode, "comment")
+                self.assertFalse(composer.comment_single_recipient)
+                before = len(self.sms_to(self.partner | self.partner_2))
+                if on:
+                    self.assertEqual(composer.privacy_reason_partner_ids, self.partner)
+                    with self.assertRaises(PrivacyReasonRequired):
+                        composer.action_send_sms_privacy()
+                    self.assertEqual(
+                        len(self.sms_to(self.partner | self.partner_2)), before
+                    )
+                    composer.privacy_contact_reason_id = self.reason
+                composer.action_send_sms_privacy()
+                self.assertEqual(
+                    len(self.sms_to(self.partner | self.partner_2)), before + 2
+                )
+                logs = self.logs(channel="sms", res_model="crm.lead")
+                self.assertEqual(len(logs), 1, "one log, of the first switch")
+                self.assertRecordValues(
+                    logs,
+                    [{"partner_id": self.partner.id, "res_id": self.lead.id}],
+                )
+                self.assertEqual(logs.message_id.res_id, self.lead.id)
+
+    def test_lead_without_partner(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Website request",
+                "contact_name": "Luca Bianchi",
+                "mobile": "+39 333 765 4321",
+                "user_id": self.user_sales.id,
+            }
+        )
+        self.switch("sms", False)
+        composer = self.composer(lead, default_number_field_name="mobile")
+        self.assertFalse(composer.privacy_reason_required)
+        self.switch("sms", True)
+        composer = self.composer(lead, default_number_field_name="mobile")
+        self.assertEqual(composer.privacy_new_contacts, "Luca Bianchi")
+        with self.assertRaises(PrivacyReasonRequired):
+            composer.action_send_sms_privacy()
+        self.assertFalse(lead.partner_id)
+        composer.privacy_contact_reason_id = self.reason
+        composer.action_send_sms_privacy()
+        self.assertEqual(lead.partner_id.name, "Luca Bianchi")
+        self.assertEqual(len(self.sms_to(lead.partner_id)), 1)
+        self.assertRecordValues(
+            self.logs(res_model="crm.lead", res_id=lead.id),
+            [{"partner_id": lead.partner_id.id, "channel": "sms"}],
+        )
+
+    def test_automatic_sms_not_blocked(self):
+        self.switch("sms", True)
+        # What stock_sms, calendar_sms... do as the acting user.
+        self.partner.with_user(self.user_sales)._message_sms("Your parcel left")
+        self.assertEqual(len(self.sms_to(self.partner)), 1)
+        self.assertFalse(self.Log.search([]))

@@ -1,0 +1,3 @@
+from . import privacy_contact_reason_wizard
+from . import mail_compose_message
+from . import sms_composer
