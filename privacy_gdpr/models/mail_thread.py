@@ -16,20 +16,43 @@ class MailThread(models.AbstractModel):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         # Without a message (a computation of recipients) there is nothing to send.
         if message and self._privacy_is_user_email(message, msg_vals):
-            reason, note = self.env["privacy.contact.reason"]._from_context()
-            self.env["res.partner"].browse(
+            Reason = self.env["privacy.contact.reason"]
+            reason, note = Reason._from_context()
+            emailed = self.env["res.partner"].browse(
                 recipient["id"]
                 for recipient in recipients
                 if self._privacy_is_emailed_outside(recipient)
-            )._privacy_record_contact(
-                "email",
-                reason,
-                note=note,
-                res_model=message.model,
-                res_id=message.res_id,
-                message_id=message.id,
+            )
+            under_contract = self._privacy_under_contract(emailed)
+            log_values = {
+                "note": note,
+                "res_model": message.model,
+                "res_id": message.res_id,
+                "message_id": message.id,
+            }
+            under_contract._privacy_record_contact(
+                "email", Reason._contract_reason(), **log_values
+            )
+            (emailed - under_contract)._privacy_record_contact(
+                "email", reason, **log_values
             )
         return recipients
+
+    def _privacy_under_contract(self, partners):
+        """Those of ``partners`` that the documents of ``self`` are a contract
+        with, when they are documents sent under a contract (Settings > Privacy):
+        their customers and the other contacts of the customers' companies.
+        """
+        if not partners or self._name not in (
+            self.env.company._privacy_contract_model_names()
+        ):
+            return partners.browse()
+        customers = partners.browse().union(*self._mail_get_partners().values())
+        return partners.filtered(
+            lambda partner: (
+                partner.commercial_partner_id in customers.commercial_partner_id
+            )
+        )
 
     def _privacy_is_user_email(self, message, msg_vals):
         """Whether ``message`` is written by a user of the company, hence needs
@@ -64,14 +87,15 @@ class MailThread(models.AbstractModel):
     def _privacy_email_recipients(self, partner_ids, subtype_id):
         """The partners that a message posted now by the current user on the
         records of ``self``, to ``partner_ids`` with ``subtype_id``, would e-mail
-        outside the company: the same recipients as the check made when posting
-        (the partners given and the followers of the subtype, but the author).
+        outside the company, and whose consent is checked: the same recipients
+        as the check made when posting (the partners given and the followers of
+        the subtype, but the author and those under contract).
         """
         data = self.env["mail.followers"]._get_recipient_data(
             self, "comment", subtype_id, partner_ids
         )
         author_id = self.env.user.partner_id.id
-        return self.env["res.partner"].browse(
+        emailed = self.env["res.partner"].browse(
             {
                 partner_id
                 for recipients in data.values()
@@ -81,6 +105,8 @@ class MailThread(models.AbstractModel):
                 and self._privacy_is_emailed_outside(recipient)
             }
         )
+        # Those under contract are logged with the contract reason, unasked.
+        return emailed - self._privacy_under_contract(emailed)
 
     def _privacy_contacted_partners(self, create=False):
         """The people contacted when calling or texting this record, to check

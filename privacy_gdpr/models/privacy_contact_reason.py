@@ -34,6 +34,17 @@ class PrivacyContactReason(models.Model):
     active = fields.Boolean(default=True)
 
     @api.model
+    def _contract_reason(self):
+        """The reason logged for documents sent under a contract: the shipped
+        "Performance of a contract", else the first active one on that basis."""
+        reason = self.env.ref(
+            "privacy_gdpr.contact_reason_contract", raise_if_not_found=False
+        )
+        if reason and reason.active:
+            return reason
+        return self.search([("legal_basis", "=", "contract")], limit=1)
+
+    @api.model
     def _from_context(self):
         """The contact reason and note given by the user for the current contact.
 

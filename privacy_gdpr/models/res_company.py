@@ -2,6 +2,12 @@ from odoo import fields, models
 
 # The checks that Settings > Privacy switches on or off, each acting on its channel.
 PRIVACY_CHECKS = ("email", "mass_mailing", "call", "sms")
+# Documents that apps e-mail to their customer as part of a contract, often from
+# their own "Send" wizards, which cannot ask for a contact reason.
+DEFAULT_CONTRACT_MODELS = (
+    "account.move,account.payment,sale.order,purchase.order,stock.picking,"
+    "pos.order,repair.order"
+)
 
 
 class ResCompany(models.Model):
@@ -18,6 +24,13 @@ class ResCompany(models.Model):
         string="Calls and telephony check consent", default=True
     )
     privacy_check_sms = fields.Boolean(string="SMS ask for a reason", default=True)
+    privacy_contract_models = fields.Char(
+        string="Documents sent under a contract",
+        default=DEFAULT_CONTRACT_MODELS,
+        help="Technical names of the documents, separated by commas, whose e-mails "
+        "to their own customer rest on the contract: they are logged with the "
+        "contract reason instead of asking for one.",
+    )
 
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see PRIVACY_CHECKS) applies."""
@@ -25,3 +38,11 @@ class ResCompany(models.Model):
         if check not in PRIVACY_CHECKS:
             raise ValueError(f"Unknown privacy check: {check!r}")
         return self.privacy_enabled and self[f"privacy_check_{check}"]
+
+    def _privacy_contract_model_names(self):
+        self.ensure_one()
+        return {
+            name.strip()
+            for name in (self.privacy_contract_models or "").split(",")
+            if name.strip()
+        }

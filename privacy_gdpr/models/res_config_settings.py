@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     privacy_check_sms = fields.Boolean(
         related="company_id.privacy_check_sms", readonly=False
     )
+    privacy_contract_models = fields.Char(
+        related="company_id.privacy_contract_models", readonly=False
+    )

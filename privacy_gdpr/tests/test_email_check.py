@@ -326,3 +326,40 @@ class TestEmailCheck(PrivacyContactCase):
                 }
             ],
         )
+
+    def test_documents_sent_under_a_contract(self):
+        """Apps' own send wizards (an invoice's Send) cannot ask for a reason:
+        e-mails about a contract document to its customer are logged with the
+        contract reason; anyone else still needs a reason."""
+        self.assertIn("account.move", self.env.company.privacy_contract_models)
+        self.switch("email", True)
+        self.env.company.privacy_contract_models = "sale.order, crm.lead"
+        company = self.env["res.partner"].create({"name": "Durand SARL"})
+        self.partner.parent_id = company
+        colleague = self.env["res.partner"].create(
+            {"name": "Paul Durand", "parent_id": company.id, "email": "p@example.fr"}
+        )
+        stranger = self.env["res.partner"].create(
+            {"name": "Stranger", "email": "s@example.fr"}
+        )
+        message = self.post(self.partner | colleague)
+        logs = self.logs(message_id=message.id)
+        self.assertEqual(logs.partner_id, self.partner | colleague)
+        self.assertEqual(
+            logs.reason_id, self.env.ref("privacy_gdpr.contact_reason_contract")
+        )
+        self.assertEqual(set(logs.mapped("legal_basis")), {"contract"})
+        # No dialog for them either, but one for the stranger.
+        recipients = self.lead_sales._privacy_email_recipients(
+            (self.partner | colleague | stranger).ids,
+            self.env.ref("mail.mt_comment").id,
+        )
+        self.assertEqual(recipients, stranger)
+        before = self.sent()
+        with self.assertRaisesRegex(PrivacyReasonRequired, "Stranger"):
+            self.post(self.partner | stranger)
+        self.assertEqual(self.sent(), before)
+        # Not a contract document any more: the customer needs a reason again.
+        self.env.company.privacy_contract_models = "sale.order"
+        with self.assertRaisesRegex(PrivacyReasonRequired, "Camille Durand"):
+            self.post(self.partner)
