@@ -5,3 +5,6 @@ from . import test_consent_check
 from . import test_access
 from . import test_settings
 from . import test_contact_log
+from . import test_consent_export
+from . import test_consent_import
+from . import test_consent_reports
