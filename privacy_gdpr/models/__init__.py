@@ -9,3 +9,4 @@ from . import res_config_settings
 from . import res_partner
 from . import privacy_consent_export
 from . import privacy_reachability_report
+from . import ir_attachment

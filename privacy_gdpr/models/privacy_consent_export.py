@@ -37,7 +37,14 @@ PARTNER_COLUMNS = (
     "gdpr_request_date",
     "gdpr_answer_date",
 )
-CONSENT_COLUMNS = ("partner_id", "type_id", "state", "date_given", "date_expiry", "method")
+CONSENT_COLUMNS = (
+    "partner_id",
+    "type_id",
+    "state",
+    "date_given",
+    "date_expiry",
+    "method",
+)
 # A partner without a line for a type counts as not having answered (refused).
 NO_CONSENT = ("none", None, None, None)
 # strftime directives and their Excel number format equivalents.
@@ -253,6 +260,7 @@ class PrivacyConsentExport(models.Model):
             attachment = (
                 self.env["ir.attachment"]
                 .sudo()
+                .with_context(privacy_no_index=True)
                 .create(
                     {
                         "name": export._file_name(),
@@ -296,10 +304,8 @@ class PrivacyConsentExport(models.Model):
     def _write_file(self, path):
         """Write the export to ``path``; return the number of partners written."""
         self.ensure_one()
-        consent_types = self.env["privacy.consent.type"].search([])
-        rows = self._export_rows(
-            safe_eval(self.partner_domain or "[]"), consent_types
-        )
+        consent_types = self.env["privacy.consent.type"].search([("active", "=", True)])
+        rows = self._export_rows(safe_eval(self.partner_domain or "[]"), consent_types)
         writer = self._write_xlsx if self.file_format == "xlsx" else self._write_csv
         return writer(path, self._export_columns(consent_types), rows)
 
@@ -420,7 +426,9 @@ class PrivacyConsentExport(models.Model):
             tz = pytz.utc
 
         def to_local(value):
-            return value and pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+            return value and pytz.utc.localize(value).astimezone(tz).replace(
+                tzinfo=None
+            )
 
         return to_local
 
@@ -452,7 +460,11 @@ class PrivacyConsentExport(models.Model):
             writers = [
                 (lambda r, c, v: sheet.write_string(r, c, v))
                 if kind == "text"
-                else (lambda r, c, v, style=styles[kind]: sheet.write_datetime(r, c, v, style))
+                else (
+                    lambda r, c, v, style=styles[kind]: sheet.write_datetime(
+                        r, c, v, style
+                    )
+                )
                 for _header, kind in columns
             ]
             for count, row in enumerate(rows, start=1):
@@ -475,13 +487,14 @@ class PrivacyConsentExport(models.Model):
         with open(path, "w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file)
             writer.writerow([header for header, _kind in columns])
-            for count, row in enumerate(rows, start=1):
+            for row in rows:
                 writer.writerow(
                     [
                         formatter(value) if value else ""
                         for formatter, value in zip(formatters, row)
                     ]
                 )
+                count += 1
         return count
 
     # ------------------------------------------------------------

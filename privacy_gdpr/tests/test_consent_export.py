@@ -260,13 +260,17 @@ class TestConsentExport(PrivacyCase):
         self.assertEqual(action["type"], "ir.actions.act_url")
         export = self.env["privacy.consent.export"].search([], limit=1)
         self.assertIn(f"/web/content/{export.attachment_id.id}", action["url"])
-        self.assertEqual([row[0] for row in self.csv_rows(export)[1:]], ["Camille Durand"])
+        self.assertEqual(
+            [row[0] for row in self.csv_rows(export)[1:]], ["Camille Durand"]
+        )
 
         wizard.scope = "domain"
         self.assertEqual(wizard.partner_count, 1)
         wizard.action_export()
         export = self.env["privacy.consent.export"].search([], limit=1)
-        self.assertEqual([row[0] for row in self.csv_rows(export)[1:]], ["Giulia Rossi"])
+        self.assertEqual(
+            [row[0] for row in self.csv_rows(export)[1:]], ["Giulia Rossi"]
+        )
 
         # From Privacy reporting: every contact, unless filtered in the wizard.
         wizard = Wizard.create(
@@ -288,7 +292,9 @@ class TestConsentExport(PrivacyCase):
         )
         wizard.action_export()
         export = self.env["privacy.consent.export"].search([], limit=1)
-        self.assertEqual([row[0] for row in self.csv_rows(export)[1:]], ["Giulia Rossi"])
+        self.assertEqual(
+            [row[0] for row in self.csv_rows(export)[1:]], ["Giulia Rossi"]
+        )
 
     def test_record_rules_of_the_exporting_user(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
@@ -312,9 +318,7 @@ class TestConsentExport(PrivacyCase):
             ._request(domain, "csv")[0]
         )
         rows = self.csv_rows(export)
-        self.assertEqual(
-            [row[0] for row in rows[1:]], ["Camille Durand", "Only in B"]
-        )
+        self.assertEqual([row[0] for row in rows[1:]], ["Camille Durand", "Only in B"])
         self.assertIn("B offers – State", rows[0])
 
     def test_only_privacy_users_export(self):
@@ -324,14 +328,13 @@ class TestConsentExport(PrivacyCase):
         # An export holds personal data: other privacy users do not see it.
         export = self.export("xlsx")
         other = self.user_privacy
-        self.assertFalse(
-            self.env["privacy.consent.export"].with_user(other).search([])
-        )
+        self.assertFalse(self.env["privacy.consent.export"].with_user(other).search([]))
         with self.assertRaises(AccessError):
             export.attachment_id.with_user(other).read(["raw"])
         export.attachment_id.with_user(self.user_exporter).read(["raw"])
         self.assertIn(
-            export, self.env["privacy.consent.export"].with_user(self.user_manager).search([])
+            export,
+            self.env["privacy.consent.export"].with_user(self.user_manager).search([]),
         )
 
     def test_large_export_runs_in_the_background(self):
@@ -361,7 +364,9 @@ class TestConsentExport(PrivacyCase):
         sheet = self.xlsx_sheet(export)
         self.assertEqual(sheet.cell(row=2, column=1).value, "Camille Durand")
         # Run as the requester: Paris time.
-        self.assertEqual(sheet.cell(row=2, column=15).value, datetime(2025, 1, 10, 9, 30))
+        self.assertEqual(
+            sheet.cell(row=2, column=15).value, datetime(2025, 1, 10, 9, 30)
+        )
         message = export.message_ids[:1]
         self.assertIn(self.user_exporter.partner_id, message.notified_partner_ids)
         self.assertIn("ready", message.body)

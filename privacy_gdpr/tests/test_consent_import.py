@@ -159,7 +159,9 @@ class TestConsentImport(PrivacyCase):
                 self.assertIn("Giulia Rossi", messages[3]["message"])
                 self.assertEqual(messages[3]["field"], "date_given")
                 # Nothing imported, not even the good lines, and no history.
-                self.assertEqual(self.consent(self.partner, self.type_email).state, "none")
+                self.assertEqual(
+                    self.consent(self.partner, self.type_email).state, "none"
+                )
                 self.assertEqual(
                     self.consent(self.partner_2, self.type_email).state, "none"
                 )

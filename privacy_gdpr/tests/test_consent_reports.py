@@ -22,9 +22,13 @@ class TestConsentReports(PrivacyCase):
         ):
             with self.subTest(model=model):
                 action = self.env.ref(f"privacy_gdpr.{action}")
-                views = self.env[model].with_user(self.user_privacy).get_views(
-                    [(view.view_id.id, view.view_mode) for view in action.view_ids]
-                    + [(False, "search")]
+                views = (
+                    self.env[model]
+                    .with_user(self.user_privacy)
+                    .get_views(
+                        [(view.view_id.id, view.view_mode) for view in action.view_ids]
+                        + [(False, "search")]
+                    )
                 )
                 self.assertEqual(set(views["views"]), {"pivot", "graph", "search"})
         Consent = self.env["privacy.partner.consent"].with_user(self.user_privacy)
