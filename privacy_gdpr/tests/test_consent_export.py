@@ -321,6 +321,29 @@ class TestConsentExport(PrivacyCase):
         self.assertEqual([row[0] for row in rows[1:]], ["Camille Durand", "Only in B"])
         self.assertIn("B offers – State", rows[0])
 
+    def test_export_screens_load_for_privacy_users(self):
+        Actions = self.env["ir.actions.actions"]
+        wizard_action = self.env.ref(
+            "privacy_gdpr.privacy_consent_export_wizard_action"
+        )
+
+        def partner_actions(user):
+            bindings = Actions.with_user(user).get_bindings("res.partner")
+            return [action["id"] for action in bindings.get("action", [])]
+
+        self.assertIn(wizard_action.id, partner_actions(self.user_exporter))
+        self.assertNotIn(wizard_action.id, partner_actions(self.user_employee))
+        for model, view_types in (
+            ("privacy.consent.export.wizard", ["form"]),
+            ("privacy.consent.export", ["list", "form", "search"]),
+        ):
+            views = (
+                self.env[model]
+                .with_user(self.user_exporter)
+                .get_views([(False, view_type) for view_type in view_types])
+            )
+            self.assertEqual(set(views["views"]), set(view_types))
+
     def test_only_privacy_users_export(self):
         for model in ("privacy.consent.export.wizard", "privacy.consent.export"):
             with self.subTest(model=model), self.assertRaises(AccessError):

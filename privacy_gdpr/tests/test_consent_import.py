@@ -171,6 +171,17 @@ class TestConsentImport(PrivacyCase):
                     )
                 )
 
+    def test_import_opens_from_the_consent_list(self):
+        action = self.env.ref("privacy_gdpr.privacy_partner_consent_import_action")
+        self.assertEqual(action.tag, "import")
+        self.assertEqual(action.params["active_model"], "privacy.partner.consent")
+        arch = (
+            self.env["privacy.partner.consent"]
+            .with_user(self.user_privacy)
+            .get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        self.assertIn(f'name="{action.id}"', arch)
+
     def test_only_privacy_users_import(self):
         result = self.run_import(
             HEADER + "camille@example.fr,T_EMAIL,Given,Oral,2025-01-10\n",
