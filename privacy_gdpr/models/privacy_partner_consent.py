@@ -275,11 +275,13 @@ class PrivacyPartnerConsent(models.Model):
             {consent.id: "none" for consent in created}, only_answers=True
         )
         existing.update(zip(to_create, created))
+        result = self.browse()
         for key, vals in zip(keys, vals_list):
+            consent = existing[key]
             if to_create.get(key) is not vals:
-                existing[key].write(vals)
-        # One record per values, as imports expect, even when two share a line.
-        return self.browse([existing[key].id for key in keys])
+                consent.write(vals)
+            result |= consent
+        return result
 
     def write(self, vals):
         if not vals.keys() & set(HISTORY_FIELDS):

@@ -171,6 +171,17 @@ class TestConsentImport(PrivacyCase):
                     )
                 )
 
+    def test_two_rows_for_one_consent_record_both_answers(self):
+        result = self.run_import(
+            HEADER
+            + "camille@example.fr,T_SMS,Given,Oral,2025-01-10\n"
+            + "camille@example.fr,T_SMS,Withdrawn,,\n"
+        )
+        self.assertEqual(result["messages"], [])
+        sms = self.consent(self.partner, self.type_sms)
+        self.assertEqual(sms.state, "withdrawn")
+        self.assertEqual(sms.history_ids.mapped("new_state"), ["withdrawn", "given"])
+
     def test_import_opens_from_the_consent_list(self):
         action = self.env.ref("privacy_gdpr.privacy_partner_consent_import_action")
         self.assertEqual(action.tag, "import")
