@@ -20,6 +20,7 @@
         "security/ir.model.access.csv",
         "data/privacy_consent_type_data.xml",
         "data/privacy_contact_reason_data.xml",
+        "data/ir_cron_data.xml",
         "views/privacy_consent_type_views.xml",
         "views/privacy_contact_reason_views.xml",
         "views/privacy_partner_consent_views.xml",
@@ -31,6 +32,9 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/privacy_consent_export_views.xml",
+        "wizard/privacy_consent_export_wizard_views.xml",
+        "views/privacy_reachability_report_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

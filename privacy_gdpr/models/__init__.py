@@ -12,3 +12,6 @@ from . import privacy_contact_reason_mixin
 from . import mail_thread
 from . import mail_scheduled_message
 from . import crm_lead
+from . import privacy_consent_export
+from . import privacy_reachability_report
+from . import ir_attachment

@@ -18,6 +18,8 @@ class PrivacyConsentType(models.Model):
     _inherit = ["privacy.code.mixin"]
     _description = "Consent Type"
     _order = "sequence, id"
+    # Imports and integrations name a type by its code.
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text(

@@ -85,6 +85,15 @@ class PrivacyPartnerConsent(models.Model):
         ),
     ]
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import template for consents"),
+                "template": "/privacy_gdpr/static/import/privacy_partner_consent.csv",
+            }
+        ]
+
     @api.depends("partner_id", "type_id")
     def _compute_display_name(self):
         for consent in self:
@@ -149,6 +158,48 @@ class PrivacyPartnerConsent(models.Model):
             ("date_expiry", "=", False),
             ("date_expiry", ">", date),
         ]
+
+    # ------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------
+
+    def _convert_records(self, records, log=lambda a: None):
+        """Convert imported rows: partners may be named by e-mail, a row without
+        "obtained by" was obtained by import, and a row that cannot be recorded
+        (an error on one of its values, a date in the future...) is reported on
+        its line and dropped, since nothing is imported while errors remain:
+        the import then reports every bad row once, on its own line.
+        """
+        consents = self.with_context(privacy_partner_by_email=True)
+        failed = set()
+
+        def log_row(message):
+            if message.get("type") == "error":
+                failed.add(message.get("record"))
+            log(message)
+
+        for dbid, xid, vals, info in super(
+            PrivacyPartnerConsent, consents
+        )._convert_records(records, log=log_row):
+            if info["record"] in failed:
+                continue
+            if not (dbid or xid or vals.get("method")):
+                vals["method"] = "import"
+            error = consents._import_row_error(vals)
+            if error:
+                # With "obtained by" defaulted, what remains is the day it was given.
+                log(dict(info, type="error", field="date_given", message=error))
+                continue
+            yield dbid, xid, vals, info
+
+    @api.model
+    def _import_row_error(self, vals):
+        """The message of the constraints that ``vals`` break, if any."""
+        try:
+            self.new(vals)._validate_fields(vals)
+        except ValidationError as error:
+            return error.args[0]
+        return None
 
     # ------------------------------------------------------------
     # One line per partner and type

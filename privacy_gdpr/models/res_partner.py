@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -100,6 +100,16 @@ class ResPartner(models.Model):
                         "removing them."
                     )
                 )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        # An import of consents names partners by e-mail, typed in any case.
+        if self.env.context.get("privacy_partner_by_email") and operator == "=":
+            email = isinstance(value, str) and tools.email_normalize(value)
+            if email:
+                domain = expression.OR([domain, [("email_normalized", "=", email)]])
+        return domain
 
     @api.depends("phone", "mobile", "country_id")
     def _compute_gdpr_numbers_e164(self):

@@ -9,3 +9,6 @@ from . import test_email_check
 from . import test_sms_check
 from . import test_call_check
 from . import test_contact_tours
+from . import test_consent_export
+from . import test_consent_import
+from . import test_consent_reports

@@ -1,0 +1,318 @@
+"""Benchmark: export the partner base with consents, ours against Odoo's native export.
+
+In one run, on its own database (dropped and re-created unless --reuse):
+
+1. loads 100,000 partners with three consent types each, fast: one SQL insert
+   of the partners, one of their answers, and the foundation's placeholder lines
+   (one SQL statement) for the partners without an answer;
+2. exports them with our export (the same ``privacy.consent.export`` job the
+   wizard and the scheduled action run: keyset batches, streamed XLSX/CSV file,
+   stored as an attachment) and with Odoo's native export of comparable fields
+   (``res.partner.export_data`` of name, company, e-mail, phone, mobile, language,
+   the consents' type, state, date given, expiry date and method through the
+   ``gdpr_consent_ids`` one2many, and the request/answer date-times, then the
+   very ``from_data`` of Odoo's XLSX and CSV export controllers);
+3. loads 100,000 more partners and exports again at 200,000.
+
+Each export runs in its own process: the time is that of the export alone (the
+registry is loaded before the clock starts), the memory is the peak resident set
+size of that process (``ru_maxrss``: Odoo's own footprint included, as a
+worker's limit would see it).
+
+Usage: make bench-export [BENCH_DB=...]
+   or: python benchmarks/bench_export.py --database privacy_gdpr_bench_export
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+CONF = ROOT / ".odoo.conf"
+SIZES = (100_000, 200_000)
+FORMATS = ("xlsx", "csv")
+NATIVE_FIELDS = [
+    "name",
+    "commercial_company_name",
+    "email",
+    "phone",
+    "mobile",
+    "lang",
+    "gdpr_consent_ids/type_id",
+    "gdpr_consent_ids/state",
+    "gdpr_consent_ids/date_given",
+    "gdpr_consent_ids/date_expiry",
+    "gdpr_consent_ids/method",
+    "gdpr_request_date",
+    "gdpr_answer_date",
+]
+BENCH_REF = "bench-export"
+
+
+# ------------------------------------------------------------
+# Children: each step runs in a process of its own
+# ------------------------------------------------------------
+
+
+def odoo_env(database):
+    import odoo
+    from odoo import api
+
+    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
+    registry = odoo.modules.registry.Registry(database)
+    cr = registry.cursor()
+    # The administrator (not the superuser): record rules apply, as for a user.
+    env = api.Environment(cr, 2, {"lang": "en_US", "tz": "Europe/Paris"})
+    return env
+
+
+def load_partners(env, total):
+    """Bring the benchmark partners to ``total``, three consent lines each.
+
+    Partners are inserted in one statement (their commercial partner set on the
+    way); four in five answered, inserted in one statement; the foundation's
+    placeholders (one statement) add the "no answer" lines of the others.
+    """
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [BENCH_REF])
+    start = cr.fetchone()[0]
+    if start >= total:
+        return 0
+    cr.execute(
+        """
+        INSERT INTO res_partner (
+            id, commercial_partner_id, name, complete_name, commercial_company_name,
+            email, email_normalized, phone, mobile, lang, ref, active, type,
+            is_company, gdpr_request_date, gdpr_answer_date,
+            create_uid, create_date, write_uid, write_date)
+        SELECT s.id, s.id, 'Contact ' || g, 'Contact ' || g, 'Company ' || (g %% 997),
+               'contact' || g || '@example.com', 'contact' || g || '@example.com',
+               '+33 1 42 ' || lpad((g %% 1000000)::text, 6, '0'),
+               '+33 6 ' || lpad((g %% 100000000)::text, 8, '0'),
+               'en_US', %(ref)s, true, 'contact', false,
+               CASE WHEN g %% 2 = 0
+                    THEN now() at time zone 'UTC' - (g %% 700) * interval '1 hour'
+               END,
+               CASE WHEN g %% 4 = 0
+                    THEN now() at time zone 'UTC' - (g %% 700) * interval '1 minute'
+               END,
+               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM (SELECT nextval('res_partner_id_seq') AS id, g
+                  FROM generate_series(%(start)s + 1, %(total)s) AS g) AS s
+        RETURNING id
+        """,
+        {"ref": BENCH_REF, "start": start, "total": total},
+    )
+    new_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        """
+        INSERT INTO privacy_partner_consent (
+            partner_id, type_id, company_id, state, method, date_given, date_expiry,
+            user_id, create_uid, create_date, write_uid, write_date)
+        SELECT p.id, t.id, t.company_id,
+               (ARRAY['given', 'refused', 'withdrawn'])[1 + (p.id + t.sequence) %% 3],
+               (ARRAY['oral', 'email', 'web_form', 'import'])[1 + p.id %% 4],
+               a.date_given,
+               a.date_given + NULLIF(t.validity_days, 0),
+               1, 1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM res_partner p
+          JOIN privacy_consent_type t ON t.active
+         CROSS JOIN LATERAL (
+               SELECT CASE WHEN (p.id + t.sequence) %% 3 = 0
+                           THEN current_date - (p.id %% 900) END AS date_given) a
+         WHERE p.id = ANY(%(ids)s) AND p.id %% 5 <> 0
+        """,
+        {"ids": new_ids},
+    )
+    partners = env["res.partner"].browse(new_ids)
+    env["privacy.partner.consent"]._create_placeholders(partners=partners)
+    cr.execute("ANALYZE res_partner")
+    cr.execute("ANALYZE privacy_partner_consent")
+    cr.commit()
+    return len(new_ids)
+
+
+def export_ours(env, file_format):
+    export = env["privacy.consent.export"].create(
+        {"name": "benchmark", "file_format": file_format, "partner_domain": "[]"}
+    )
+    export._run_export()
+    return export.row_count, export.attachment_id.file_size
+
+
+def export_native(env, file_format):
+    """What /web/export/xlsx and /web/export/csv do, without the HTTP layer."""
+    import odoo.http
+
+    from odoo.addons.web.controllers.export import CSVExport, ExcelExport
+
+    Partner = env["res.partner"].with_context(import_compat=False)
+    # The controllers read request.env (currency digits, error messages).
+    odoo.http._request_stack.push(SimpleNamespace(env=env))
+    records = Partner.search([], offset=0, limit=False, order=False)
+    rows = records.export_data(NATIVE_FIELDS).get("datas", [])
+    fields_info = [
+        {"name": fname, "label": fname, "type": "char"} for fname in NATIVE_FIELDS
+    ]
+    controller = ExcelExport() if file_format == "xlsx" else CSVExport()
+    data = controller.from_data(fields_info, NATIVE_FIELDS, rows)
+    return len(rows), len(data)
+
+
+def child_main(args):
+    env = odoo_env(args.database)
+    if args.load:
+        added = load_partners(env, args.load)
+        print(json.dumps({"added": added}))
+        return
+    started = time.perf_counter()
+    exporter = export_ours if args.measure == "ours" else export_native
+    rows, size = exporter(env, args.format)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    env.cr.rollback()
+    env.cr.close()
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_mb": peak_kb / 1024, "rows": rows, "bytes": size}
+        )
+    )
+
+
+# ------------------------------------------------------------
+# The run
+# ------------------------------------------------------------
+
+
+def run_child(database, *options):
+    command = [sys.executable, __file__, "--child", "--database", database, *options]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode:
+        sys.exit(f"bench: ERROR in {' '.join(options)}:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def create_database(database):
+    print(f"Creating {database} with privacy_gdpr (no demo data)...", flush=True)
+    sys.path.insert(0, str(ROOT / "tools"))
+    from run_tests import recreate_database  # drops it, as for the tests
+
+    recreate_database(database)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            str(CONF),
+            "-d",
+            database,
+            "-i",
+            "privacy_gdpr",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="privacy_gdpr_bench_export")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of a previous run"
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="the two numbers of partners to measure (default: %(default)s)",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=("ours", "native"), help=argparse.SUPPRESS)
+    parser.add_argument("--format", choices=FORMATS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child_main(args)
+    if not CONF.exists():
+        sys.exit("bench: ERROR: .odoo.conf is missing: run `make setup` first.")
+    if not args.reuse:
+        create_database(args.database)
+
+    sizes = tuple(int(size) for size in args.sizes.split(","))
+    results = {}
+    for size in sizes:
+        started = time.perf_counter()
+        added = run_child(args.database, "--load", str(size))["added"]
+        print(
+            f"Loaded {added} partners (three consents each) in "
+            f"{time.perf_counter() - started:.1f} s: {size} in all",
+            flush=True,
+        )
+        for file_format in FORMATS:
+            for kind in ("ours", "native"):
+                result = run_child(
+                    args.database, "--measure", kind, "--format", file_format
+                )
+                results[size, kind, file_format] = result
+                print(
+                    f"  {kind:6} {file_format:4} {result['seconds']:8.1f} s "
+                    f"{result['peak_mb']:8.0f} MB",
+                    flush=True,
+                )
+    report(results, sizes)
+
+
+def report(results, sizes):
+    print()
+    print(
+        "| partners | export | format | rows | file (MB) | time (s) | peak RSS (MB) |"
+    )
+    print("|---:|---|---|---:|---:|---:|---:|")
+    for (size, kind, file_format), result in results.items():
+        print(
+            f"| {size:,} | {kind} | {file_format} | {result['rows']:,} "
+            f"| {result['bytes'] / 2**20:.1f} | {result['seconds']:.1f} "
+            f"| {result['peak_mb']:.0f} |"
+        )
+    print()
+    small, large = sizes
+    failures = []
+    for file_format in FORMATS:
+        for size in sizes:
+            ours = results[size, "ours", file_format]
+            native = results[size, "native", file_format]
+            time_ratio = ours["seconds"] / native["seconds"]
+            memory_ratio = ours["peak_mb"] / native["peak_mb"]
+            print(
+                f"{file_format} at {size:,}: time ours/native {time_ratio:.2f}, "
+                f"peak memory ours/native {memory_ratio:.2f}"
+            )
+            if time_ratio > 1:
+                failures.append(f"{file_format} at {size:,}: ours slower than native")
+        small_peak = results[small, "ours", file_format]["peak_mb"]
+        large_peak = results[large, "ours", file_format]["peak_mb"]
+        growth = large_peak / small_peak - 1
+        print(
+            f"{file_format}: our peak memory {small_peak:.0f} MB at {small:,}, "
+            f"{large_peak:.0f} MB at {large:,} (growth {growth:+.1%})"
+        )
+        if small_peak >= 300:
+            failures.append(f"{file_format}: {small_peak:.0f} MB at {small:,}")
+        if growth >= 0.2:
+            failures.append(f"{file_format}: memory grows {growth:.0%}")
+    print()
+    print("targets: " + ("all met" if not failures else "; ".join(failures)))
+
+
+if __name__ == "__main__":
+    main()
