@@ -13,6 +13,7 @@
         "mass_mailing_crm",
         "mass_mailing_sms",
         "phone_validation",
+        "portal",
     ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
@@ -20,6 +21,9 @@
         "security/ir.model.access.csv",
         "data/privacy_consent_type_data.xml",
         "data/privacy_contact_reason_data.xml",
+        "data/mail_message_subtype_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/privacy_consent_type_views.xml",
         "views/privacy_contact_reason_views.xml",
         "views/privacy_partner_consent_views.xml",
@@ -27,11 +31,21 @@
         "views/privacy_contact_log_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/privacy_consent_request_views.xml",
+        "views/privacy_consent_page_templates.xml",
+        "views/crm_lead_views.xml",
+        "views/mail_message_views.xml",
+        "wizard/privacy_consent_request_wizard_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [
         "demo/privacy_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "privacy_gdpr/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

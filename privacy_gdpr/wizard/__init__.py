@@ -1,0 +1,1 @@
+from . import privacy_consent_request_wizard
