@@ -2,7 +2,7 @@ from odoo import _, http
 from odoo.http import request
 from odoo.tools.misc import get_lang
 
-from odoo.addons.privacy_gdpr.models.privacy_consent_request import (
+from ..models.privacy_consent_request import (
     CONFIRM_SCOPE,
     LINK_EXPIRED,
     LINK_INVALID,
@@ -82,9 +82,7 @@ class PrivacyConsentPage(http.Controller):
             partner, company, f"/privacy/preferences/{token}/submit"
         )
 
-    @http.route(
-        "/privacy/preferences/<string:token>/submit", methods=["POST"], **ROUTE
-    )
+    @http.route("/privacy/preferences/<string:token>/submit", methods=["POST"], **ROUTE)
     def privacy_preferences_submit(self, token, **post):
         partner, company = self._partner_from_token(token)
         if not partner:
@@ -188,8 +186,9 @@ class PrivacyConsentPage(http.Controller):
             status=LINK_STATUS[problem],
         )
 
-    def _render_page(self, partner, company, action, expiry=None, error=None,
-                     status=200):
+    def _render_page(
+        self, partner, company, action, expiry=None, error=None, status=200
+    ):
         Request = request.env["privacy.consent.request"].sudo()
         content = Request._page_content(partner, company)
         return request.render(

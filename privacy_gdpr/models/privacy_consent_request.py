@@ -98,8 +98,7 @@ class PrivacyConsentRequest(models.Model):
         "privacy.consent.type",
         string="Awaiting confirmation",
         readonly=True,
-        help="Consents given on the page that wait for the double opt-in "
-        "confirmation.",
+        help="Consents given on the page that wait for the double opt-in confirmation.",
     )
     confirm_date_expiry = fields.Datetime(
         string="Confirmation link valid until", readonly=True
@@ -246,15 +245,16 @@ class PrivacyConsentRequest(models.Model):
 
     def _post_on_partner(self, template_xmlid):
         """E-mail the partner with ``template_xmlid`` and keep it in its chatter,
-        under the "Consent requests" subtype."""
+        under the "Consent requests" subtype.
+
+        Sent in the company's name (the template's sender); who sent it is the
+        request's ``user_id``.
+        """
         self.ensure_one()
         self.partner_id.sudo().message_post_with_source(
             template_xmlid,
             subtype_xmlid="privacy_gdpr.mt_consent_request",
             email_layout_xmlid="mail.mail_notification_light",
-            author_id=self.env.user.partner_id.id
-            if self.env.user._is_internal()
-            else self.company_id.partner_id.id,
         )
 
     def _send_confirmation(self, consent_types):
@@ -437,7 +437,9 @@ class PrivacyConsentRequest(models.Model):
         consent_types = self.env["privacy.consent.type"].sudo()
         for item in items:
             consent_types |= item["type"]
-        Consent._create_placeholders(partners=self.partner_id, consent_types=consent_types)
+        Consent._create_placeholders(
+            partners=self.partner_id, consent_types=consent_types
+        )
         consents = {
             consent.type_id: consent
             for consent in Consent.search(
@@ -569,8 +571,7 @@ class PrivacyConsentRequest(models.Model):
             for consent_type, old_state, new_state in changes
         )
         title = internal._(
-            "Consent answers received from the preference page (IP address "
-            "%(ip)s):",
+            "Consent answers received from the preference page (IP address %(ip)s):",
             ip=ip or "?",
         )
         self.partner_id.sudo().message_post(

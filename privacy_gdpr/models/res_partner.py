@@ -360,13 +360,17 @@ class ResPartner(models.Model):
     def _privacy_consent_request(self):
         """The request whose link the partner may use now (as superuser)."""
         self.ensure_one()
-        return self.env["privacy.consent.request"].sudo().search(
-            [
-                ("partner_id", "=", self.id),
-                ("state", "in", OPEN_STATES),
-                ("origin", "!=", "preferences"),
-            ],
-            limit=1,
+        return (
+            self.env["privacy.consent.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("state", "in", OPEN_STATES),
+                    ("origin", "!=", "preferences"),
+                ],
+                limit=1,
+            )
         )
 
     def _privacy_consent_request_url(self):
@@ -377,15 +381,19 @@ class ResPartner(models.Model):
     def _privacy_consent_confirm_request(self):
         """The request whose double opt-in confirmation is awaited."""
         self.ensure_one()
-        return self.env["privacy.consent.request"].sudo().search(
-            [
-                ("partner_id", "=", self.id),
-                ("state", "in", OPEN_STATES),
-                ("confirm_type_ids", "!=", False),
-                ("date_confirmed", "=", False),
-            ],
-            order="confirm_date_expiry desc, id desc",
-            limit=1,
+        return (
+            self.env["privacy.consent.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("state", "in", OPEN_STATES),
+                    ("confirm_type_ids", "!=", False),
+                    ("date_confirmed", "=", False),
+                ],
+                order="confirm_date_expiry desc, id desc",
+                limit=1,
+            )
         )
 
     def _privacy_consent_confirm_url(self):
@@ -415,8 +423,10 @@ class ResPartner(models.Model):
         empty recordsets when the link is forged or the partner deleted."""
         values = self.env["privacy.consent.request"]._verify(PREFERENCES_SCOPE, token)
         Company = self.env["res.company"].sudo()
-        if not values or len(values) != 2 or not all(
-            isinstance(value, int) for value in values
+        if (
+            not values
+            or len(values) != 2
+            or not all(isinstance(value, int) for value in values)
         ):
             return self.browse(), Company
         partner = self.sudo().browse(values[0]).exists()

@@ -5,3 +5,9 @@ from . import test_consent_check
 from . import test_access
 from . import test_settings
 from . import test_contact_log
+from . import test_consent_request
+from . import test_consent_page
+from . import test_double_optin
+from . import test_consent_expiry
+from . import test_request_notice
+from . import test_consent_tour

@@ -91,7 +91,9 @@ class PrivacyConsentRequestWizard(models.TransientModel):
         self.ensure_one()
         sendable, skipped = self._split()
         sendable._privacy_send_consent_requests()
-        parts = [_("Consent request sent to %(count)s contact(s).", count=len(sendable))]
+        parts = [
+            _("Consent request sent to %(count)s contact(s).", count=len(sendable))
+        ]
         if sendable:
             parts.append(self._names(sendable))
         self.write({"state": "done", "result": self._format(parts, skipped)})
