@@ -323,8 +323,12 @@ class TestConsentPage(PrivacyRequestHttpCase):
             "Lettre d'information",
             self.consent(self.partner, self.type_newsletter).proof_text,
         )
-        # An English partner of the same database gets the English page.
-        page = html.fromstring(
-            self.open_page(self.send_request(self.partner_2)).content
+        # An Italian and an English partner of the same database get theirs.
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.partner_2.lang = "it_IT"
+        english = self.env["res.partner"].create(
+            {"name": "Jane Smith", "email": "jane@example.com", "lang": "en_US"}
         )
-        self.assertEqual(page.get("lang"), "en-US")
+        for partner, lang in ((self.partner_2, "it-IT"), (english, "en-US")):
+            page = html.fromstring(self.open_page(self.send_request(partner)).content)
+            self.assertEqual(page.get("lang"), lang)

@@ -86,6 +86,7 @@ class TestSalePrivacy(PrivacyRequestCase):
             self.env["privacy.partner.consent"].with_user(self.customer_user).search(
                 [("partner_id", "=", self.customer.id)]
             )
+        order.message_subscribe(self.customer.ids)  # as when the quotation is sent
         consents = order.with_user(self.customer_user)._privacy_report_consents()
         self.assertIn("given", consents.mapped("state"))
 
