@@ -124,8 +124,12 @@ class PrivacyConsentPage(http.Controller):
     # ------------------------------------------------------------
 
     def _set_partner_lang(self, partner):
-        """Speak the partner's language (an installed one) from now on."""
-        request.update_context(lang=get_lang(request.env, partner.lang).code)
+        """Speak the partner's language (an installed one), and show dates in
+        the partner's time zone, from now on."""
+        request.update_context(
+            lang=get_lang(request.env, partner.lang).code,
+            tz=partner.tz or request.env.context.get("tz"),
+        )
 
     def _request_from_token(self, scope, token):
         Request = request.env["privacy.consent.request"]
