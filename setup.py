@@ -1,6 +1,8 @@
 """Packages the addons the way Odoo addons are published on PyPI.
 
-``pip install .`` installs ``odoo.addons.privacy_gdpr`` next to Odoo 18.0.
+``pip install .`` installs every addon of this repository (each top-level folder
+with a ``__manifest__.py``: ``odoo.addons.privacy_gdpr``,
+``odoo.addons.privacy_gdpr_sale``...) next to Odoo 18.0.
 """
 
 import ast
@@ -9,8 +11,9 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
-ADDON = "privacy_gdpr"
-MANIFEST = ast.literal_eval((ROOT / ADDON / "__manifest__.py").read_text())
+MAIN_ADDON = "privacy_gdpr"
+ADDONS = sorted(path.parent.name for path in ROOT.glob("*/__manifest__.py"))
+MANIFEST = ast.literal_eval((ROOT / MAIN_ADDON / "__manifest__.py").read_text())
 
 
 def addon_packages(addon):
@@ -26,10 +29,10 @@ def addon_packages(addon):
     ]
 
 
-PACKAGES = addon_packages(ADDON)
+PACKAGES = [package for addon in ADDONS for package in addon_packages(addon)]
 
 setup(
-    name=f"odoo-addon-{ADDON}",
+    name=f"odoo-addon-{MAIN_ADDON}",
     version=MANIFEST["version"],
     description=MANIFEST["summary"],
     long_description=(ROOT / "README.md").read_text(encoding="utf-8"),
@@ -39,7 +42,7 @@ setup(
     url=MANIFEST["website"],
     python_requires=">=3.10",
     packages=PACKAGES,
-    package_dir={f"odoo.addons.{ADDON}": ADDON},
+    package_dir={f"odoo.addons.{addon}": addon for addon in ADDONS},
     package_data={package: ["*"] for package in PACKAGES},
     exclude_package_data={"": ["*.pyc"]},
     install_requires=["odoo>=18.0a,<18.1dev", "phonenumbers", "xlsxwriter"],

@@ -13,6 +13,7 @@
         "mass_mailing_crm",
         "mass_mailing_sms",
         "phone_validation",
+        "portal",
     ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
@@ -20,6 +21,8 @@
         "security/ir.model.access.csv",
         "data/privacy_consent_type_data.xml",
         "data/privacy_contact_reason_data.xml",
+        "data/mail_message_subtype_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/privacy_consent_type_views.xml",
         "views/privacy_contact_reason_views.xml",
@@ -35,6 +38,10 @@
         "views/privacy_consent_export_views.xml",
         "wizard/privacy_consent_export_wizard_views.xml",
         "views/privacy_reachability_report_views.xml",
+        "views/privacy_consent_request_views.xml",
+        "views/privacy_consent_page_templates.xml",
+        "views/mail_message_views.xml",
+        "wizard/privacy_consent_request_wizard_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

@@ -20,7 +20,7 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / ".odoo.conf"
-ADDONS = ["privacy_gdpr"]
+ADDONS = ["privacy_gdpr", "privacy_gdpr_sale"]
 RESULT_RE = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )

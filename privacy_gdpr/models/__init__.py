@@ -5,13 +5,15 @@ from . import privacy_contact_reason
 from . import privacy_partner_consent
 from . import privacy_consent_history
 from . import privacy_contact_log
+from . import privacy_consent_request
+from . import privacy_request_notice_mixin
+from . import crm_lead
 from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import privacy_contact_reason_mixin
 from . import mail_thread
 from . import mail_scheduled_message
-from . import crm_lead
 from . import privacy_consent_export
 from . import privacy_reachability_report
 from . import ir_attachment

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "privacy.request.notice.mixin"]
 
     privacy_contact_log_ids = fields.One2many(
         "privacy.contact.log",

@@ -42,3 +42,12 @@ class PrivacyConsentHistory(models.Model):
     proof_ip = fields.Char(string="Proof IP address", readonly=True)
     proof_user_agent = fields.Char(readonly=True)
     proof_text = fields.Text(string="Text agreed to", readonly=True)
+    request_id = fields.Many2one(
+        "privacy.consent.request",
+        string="Consent request",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The request whose preference page recorded this answer, with the "
+        "whole text shown.",
+    )

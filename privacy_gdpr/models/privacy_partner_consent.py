@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .privacy_consent_type import CHANNEL_FIELDS
 
@@ -25,6 +26,9 @@ CONSENT_METHODS = [
 # Fields whose change is an answer of the person, hence recorded in the history.
 HISTORY_FIELDS = ("state", "method", "date_given")
 PROOF_FIELDS = ("proof_date", "proof_ip", "proof_user_agent", "proof_text")
+# Partners sent a renewal request per run of the scheduled action; it runs again
+# while some remain.
+RENEWAL_BATCH_SIZE = 200
 
 
 class PrivacyPartnerConsent(models.Model):
@@ -76,6 +80,13 @@ class PrivacyPartnerConsent(models.Model):
         help="The exact text shown to the person when answering.",
     )
     history_ids = fields.One2many("privacy.consent.history", "consent_id")
+    renewal_requested = fields.Boolean(
+        compute="_compute_renewal_requested",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="A renewal request was sent for the current expiry date.",
+    )
 
     _sql_constraints = [
         (
@@ -110,6 +121,11 @@ class PrivacyPartnerConsent(models.Model):
                 if consent.date_given and days
                 else False
             )
+
+    @api.depends("date_expiry")
+    def _compute_renewal_requested(self):
+        # A new expiry date (the consent was given again) deserves a new renewal.
+        self.renewal_requested = False
 
     @api.constrains("state", "method", "date_given")
     def _check_given(self):
@@ -309,10 +325,16 @@ class PrivacyPartnerConsent(models.Model):
         return tuple(self[fname] for fname in HISTORY_FIELDS)
 
     def _add_history(self, old_states, only_answers=False):
-        """Add one history row per consent, ``old_states`` mapping id -> old state."""
+        """Add one history row per consent, ``old_states`` mapping id -> old state.
+
+        The context key ``privacy_history_values`` (a dict) overrides values of
+        the rows, e.g. the note and the consent request of an automatic change,
+        without touching the note of the consent itself.
+        """
         consents = self.filtered(lambda c: c.state != "none") if only_answers else self
         if not consents:
             return
+        extra_values = self.env.context.get("privacy_history_values") or {}
         self.env["privacy.consent.history"].sudo().create(
             [
                 {
@@ -326,7 +348,116 @@ class PrivacyPartnerConsent(models.Model):
                     "user_id": self.env.uid,
                     "note": consent.note,
                     **{fname: consent[fname] for fname in PROOF_FIELDS},
+                    **extra_values,
                 }
                 for consent in consents
             ]
         )
+
+    # ------------------------------------------------------------
+    # Expiry and renewal (daily scheduled action)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_expire_and_renew(self):
+        today = fields.Date.context_today(self)
+        self._expire_consents(today)
+        self.env["privacy.consent.request"]._expire_requests()
+        self._send_renewal_requests(today)
+
+    @api.model
+    def _expire_consents(self, date):
+        """Mark expired every given consent whose expiry date is ``date`` or before.
+
+        One statement however many consents: the UPDATE and the history rows it
+        implies are written together by PostgreSQL.
+
+        :return: the ids of the consents that expired
+        """
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH expired AS (
+                    UPDATE privacy_partner_consent c
+                       SET state = 'expired', write_uid = %(uid)s, write_date = %(now)s
+                     WHERE c.state = 'given' AND c.date_expiry <= %(date)s
+                 RETURNING c.id, c.partner_id, c.type_id, c.company_id, c.method,
+                           c.date_given, c.proof_date, c.proof_ip,
+                           c.proof_user_agent, c.proof_text
+                )
+                INSERT INTO privacy_consent_history (
+                    date, consent_id, partner_id, type_id, company_id, old_state,
+                    new_state, method, date_given, user_id, note, proof_date,
+                    proof_ip, proof_user_agent, proof_text,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(now)s, e.id, e.partner_id, e.type_id, e.company_id, 'given',
+                       'expired', e.method, e.date_given, %(uid)s, %(note)s,
+                       e.proof_date, e.proof_ip, e.proof_user_agent, e.proof_text,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM expired e
+             RETURNING consent_id
+                """,
+                uid=self.env.uid,
+                now=now,
+                date=date,
+                note=self.env._("Expired on its expiry date"),
+            )
+        )
+        expired_ids = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(["state", "write_uid", "write_date"])
+        self.env["privacy.consent.history"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["gdpr_consent_history_ids"])
+        return expired_ids
+
+    @api.model
+    def _renewal_domain(self, company, date):
+        """Given consents of ``company`` expiring within its renewal notice after
+        ``date``, not yet renewed, of partners who have an e-mail address."""
+        horizon = date + timedelta(days=company.privacy_renewal_days)
+        return [
+            ("state", "=", "given"),
+            ("renewal_requested", "=", False),
+            ("date_expiry", ">", date),
+            ("date_expiry", "<=", horizon),
+            ("type_id.active", "=", True),
+            ("company_id", "in", [False, company.id]),
+            ("partner_id.company_id", "in", [False, company.id]),
+            ("partner_id.email_normalized", "!=", False),
+        ]
+
+    @api.model
+    def _send_renewal_requests(self, date, batch_size=RENEWAL_BATCH_SIZE):
+        """Send a renewal request to partners whose consents expire soon.
+
+        Each partner receives one request per expiry date, however many of its
+        consents expire: all its consents in the notice window are marked as
+        renewed together. At most ``batch_size`` partners per run; the
+        scheduled action runs again while some remain.
+
+        :return: the partners processed (sent or skipped)
+        """
+        Partner = self.env["res.partner"]
+        processed = Partner
+        remaining = 0
+        companies = self.env["res.company"].search(
+            [("privacy_enabled", "=", True), ("privacy_renewal_enabled", "=", True)]
+        )
+        for company in companies:
+            consents = self.search(self._renewal_domain(company, date))
+            partners = consents.partner_id
+            batch = partners[: max(batch_size - len(processed), 0)]
+            remaining += len(partners) - len(batch)
+            if not batch:
+                continue
+            skipped = batch._privacy_request_skip_reasons()
+            (batch - Partner.browse(list(skipped))).with_company(
+                company
+            )._privacy_send_consent_requests(origin="renewal")
+            consents.filtered(lambda c, batch=batch: c.partner_id in batch).write(
+                {"renewal_requested": True}
+            )
+            processed |= batch
+        self.env["ir.cron"]._notify_progress(done=len(processed), remaining=remaining)
+        return processed

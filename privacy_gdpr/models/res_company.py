@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 # The checks that Settings > Privacy switches on or off, each acting on its channel.
 PRIVACY_CHECKS = ("email", "mass_mailing", "call", "sms")
@@ -31,6 +32,35 @@ class ResCompany(models.Model):
         "to their own customer rest on the contract: they are logged with the "
         "contract reason instead of asking for one.",
     )
+    privacy_request_validity_days = fields.Integer(
+        string="Consent request links valid for (days)",
+        default=7,
+        help="Days during which the link of a consent request e-mail (and of a "
+        "double opt-in confirmation) can be used.",
+    )
+    privacy_renewal_enabled = fields.Boolean(
+        string="Renewal requests",
+        help="Send a consent request to contacts whose consents expire soon.",
+    )
+    privacy_renewal_days = fields.Integer(
+        string="Days before expiry",
+        default=30,
+        help="How many days before a consent expires the renewal request is sent.",
+    )
+
+    @api.constrains("privacy_request_validity_days", "privacy_renewal_days")
+    def _check_privacy_request_days(self):
+        for company in self:
+            if (
+                company.privacy_request_validity_days < 1
+                or company.privacy_renewal_days < 1
+            ):
+                raise ValidationError(
+                    _(
+                        "The validity of consent request links and the renewal "
+                        "notice must be at least one day."
+                    )
+                )
 
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see PRIVACY_CHECKS) applies."""

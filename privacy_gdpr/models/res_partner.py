@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+
+from .privacy_consent_request import OPEN_STATES, PREFERENCES_SCOPE
 
 
 class ResPartner(models.Model):
@@ -45,6 +47,9 @@ class ResPartner(models.Model):
         help="When this contact last answered a consent request.",
     )
     gdpr_consent_editable = fields.Boolean(compute="_compute_gdpr_consent_editable")
+    gdpr_request_ids = fields.One2many(
+        "privacy.consent.request", "partner_id", string="Consent requests"
+    )
     gdpr_allow_mass_mailing = fields.Boolean(
         string="May receive newsletters by e-mail",
         compute="_compute_gdpr_allowed",
@@ -291,3 +296,176 @@ class ResPartner(models.Model):
         if (operator == "=") == value:
             return domain
         return [expression.NOT_OPERATOR, *expression.normalize_domain(domain)]
+
+    # ------------------------------------------------------------
+    # Consent requests
+    # ------------------------------------------------------------
+
+    def action_privacy_send_consent_request(self):
+        """The "Send consent request" button of the contact form."""
+        skipped = self._privacy_request_skip_reasons()
+        if skipped:
+            partner = self.browse(next(iter(skipped)))
+            raise UserError(
+                _(
+                    "No consent request can be sent to %(partner)s: %(reason)s.",
+                    partner=partner.display_name,
+                    reason=skipped[partner.id],
+                )
+            )
+        self._privacy_send_consent_requests()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "Consent request sent to %(emails)s.",
+                    emails=", ".join(self.mapped("email")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _privacy_request_skip_reasons(self):
+        """``{partner_id: reason}`` for the partners no request can be sent to."""
+        reasons = {}
+        for partner in self:
+            if not partner.email:
+                reasons[partner.id] = _("no e-mail address")
+            elif not partner.email_normalized:
+                reasons[partner.id] = _("invalid e-mail address")
+            elif partner.is_blacklisted:
+                reasons[partner.id] = _("e-mail address in the blacklist")
+        return reasons
+
+    def _privacy_send_consent_requests(self, origin="request"):
+        """E-mail each partner a consent request with a new signed link.
+
+        Earlier links of these partners stop working. A request sent again by
+        hand (``origin`` "request" to a partner who already received one) also
+        resets the partner's answers to "no answer", the history keeping them;
+        a renewal (``origin`` "renewal") leaves the answers valid until they
+        expire.
+
+        :return: the requests created
+        """
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(_("Only employees can send consent requests."))
+        if not self:
+            return self.env["privacy.consent.request"]
+        if origin == "request":
+            self.filtered("gdpr_request_date")._privacy_reset_consents()
+        requests = self.env["privacy.consent.request"]._create_for_partners(
+            self, origin
+        )
+        self.sudo().write({"gdpr_request_date": fields.Datetime.now()})
+        template = (
+            "privacy_gdpr.mail_template_consent_renewal"
+            if origin == "renewal"
+            else "privacy_gdpr.mail_template_consent_request"
+        )
+        for consent_request in requests:
+            consent_request._post_on_partner(template)
+        return requests
+
+    def _privacy_reset_consents(self):
+        """Set every answer of these partners back to "no answer"."""
+        consents = (
+            self.env["privacy.partner.consent"]
+            .sudo()
+            .search([("partner_id", "in", self.ids), ("state", "!=", "none")])
+        )
+        consents.with_context(
+            privacy_history_values={
+                "note": _("Reset: a new consent request was sent"),
+            }
+        ).write(
+            {
+                "state": "none",
+                "method": False,
+                "date_given": False,
+                "proof_date": False,
+                "proof_ip": False,
+                "proof_user_agent": False,
+                "proof_text": False,
+            }
+        )
+
+    def _privacy_consent_request(self):
+        """The request whose link the partner may use now (as superuser)."""
+        self.ensure_one()
+        return (
+            self.env["privacy.consent.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("state", "in", OPEN_STATES),
+                    ("origin", "!=", "preferences"),
+                ],
+                limit=1,
+            )
+        )
+
+    def _privacy_consent_request_url(self):
+        """The link of the current consent request, for the e-mail template."""
+        consent_request = self._privacy_consent_request()
+        return consent_request._get_url() if consent_request else ""
+
+    def _privacy_consent_confirm_request(self):
+        """The request whose double opt-in confirmation is awaited."""
+        self.ensure_one()
+        return (
+            self.env["privacy.consent.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("state", "in", OPEN_STATES),
+                    ("confirm_type_ids", "!=", False),
+                    ("date_confirmed", "=", False),
+                ],
+                order="confirm_date_expiry desc, id desc",
+                limit=1,
+            )
+        )
+
+    def _privacy_consent_confirm_url(self):
+        """The double opt-in confirmation link, for the e-mail template."""
+        consent_request = self._privacy_consent_confirm_request()
+        return consent_request._get_confirm_url() if consent_request else ""
+
+    def _privacy_preferences_url(self, company=None):
+        """The partner's long-lived link to the preference page.
+
+        For the footer of marketing e-mails: the person changes or withdraws
+        consents there at any time. The link never expires and is signed with
+        the database secret (HMAC-SHA256), so it cannot be guessed or forged;
+        it stops working when the partner is deleted. The answers are recorded
+        for ``company`` (default: the partner's, else the current one).
+        """
+        self.ensure_one()
+        company = company or self.company_id or self.env.company
+        token = self.env["privacy.consent.request"]._sign(
+            PREFERENCES_SCOPE, [self.id, company.id]
+        )
+        return f"{self.get_base_url()}/privacy/preferences/{token}"
+
+    @api.model
+    def _privacy_from_preferences_token(self, token):
+        """The partner and company (as superuser) of a preference link, or two
+        empty recordsets when the link is forged or the partner deleted."""
+        values = self.env["privacy.consent.request"]._verify(PREFERENCES_SCOPE, token)
+        Company = self.env["res.company"].sudo()
+        if (
+            not values
+            or len(values) != 2
+            or not all(isinstance(value, int) for value in values)
+        ):
+            return self.browse(), Company
+        partner = self.sudo().browse(values[0]).exists()
+        company = Company.browse(values[1]).exists()
+        if not partner or not company:
+            return self.browse(), Company
+        return partner, company

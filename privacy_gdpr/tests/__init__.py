@@ -12,3 +12,9 @@ from . import test_contact_tours
 from . import test_consent_export
 from . import test_consent_import
 from . import test_consent_reports
+from . import test_consent_request
+from . import test_consent_page
+from . import test_double_optin
+from . import test_consent_expiry
+from . import test_request_notice
+from . import test_consent_tour

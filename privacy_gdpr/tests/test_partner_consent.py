@@ -19,12 +19,12 @@ class TestPartnerConsent(PrivacyCase):
             self.assertFalse(
                 self.partner._privacy_check(channel)[self.partner.id]["allowed"]
             )
-        # A partner inserted without any line (e.g. by SQL) counts as refused too.
+        # A partner without any line (e.g. inserted by SQL) counts as refused too.
+        raw = self.env["res.partner"].create({"name": "Raw"})
         self.cr.execute(
-            "INSERT INTO res_partner (name, active, type) "
-            "VALUES ('Raw', true, 'contact') RETURNING id"
+            "DELETE FROM privacy_partner_consent WHERE partner_id = %s", [raw.id]
         )
-        raw = self.env["res.partner"].browse(self.cr.fetchone()[0])
+        raw.invalidate_recordset(["gdpr_consent_ids"])
         self.assertFalse(raw.gdpr_consent_ids)
         self.assertEqual(
             raw._privacy_check("email"),

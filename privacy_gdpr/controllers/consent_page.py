@@ -1,0 +1,264 @@
+from odoo import _, http
+from odoo.http import request
+from odoo.tools.misc import get_lang
+
+from ..models.privacy_consent_request import (
+    CONFIRM_SCOPE,
+    LINK_EXPIRED,
+    LINK_INVALID,
+    LINK_SUPERSEDED,
+    LINK_USED,
+    REQUEST_SCOPE,
+)
+
+# A bad link answers with a 4xx page that names neither the person nor the
+# company: 404 when the link is unknown (forged, altered, partner deleted),
+# 410 Gone when it was genuine but is no longer usable.
+LINK_STATUS = {
+    LINK_INVALID: 404,
+    LINK_EXPIRED: 410,
+    LINK_SUPERSEDED: 410,
+    LINK_USED: 410,
+}
+ANSWERS = ("given", "refused")
+USER_AGENT_MAX = 512
+
+ROUTE = {
+    "type": "http",
+    "auth": "public",
+    # website=True: frontend environment (language, layout) from http_routing,
+    # without the website module; multilang=False: no /fr/ redirects, the page
+    # speaks the person's language anyway.
+    "website": True,
+    "multilang": False,
+    "sitemap": False,
+}
+
+
+class PrivacyConsentPage(http.Controller):
+    """The public preference page, reached from a consent request e-mail, from
+    the long-lived preference link of marketing e-mails, and the double opt-in
+    confirmation. GET only shows; POST (with its CSRF token) records."""
+
+    # ------------------------------------------------------------
+    # Consent request links (time-limited)
+    # ------------------------------------------------------------
+
+    @http.route("/privacy/consent/<string:token>", methods=["GET"], **ROUTE)
+    def privacy_consent_page(self, token, **kwargs):
+        consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
+        if problem:
+            return self._bad_link(problem)
+        return self._render_page(
+            consent_request.partner_id,
+            consent_request.company_id,
+            f"/privacy/consent/{token}/submit",
+            expiry=consent_request.date_expiry,
+        )
+
+    @http.route("/privacy/consent/<string:token>/submit", methods=["POST"], **ROUTE)
+    def privacy_consent_submit(self, token, **post):
+        consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
+        if problem:
+            return self._bad_link(problem)
+        return self._submit(
+            consent_request.partner_id,
+            consent_request.company_id,
+            f"/privacy/consent/{token}",
+            post,
+            consent_request=consent_request,
+        )
+
+    # ------------------------------------------------------------
+    # Long-lived preference links (marketing e-mail footers)
+    # ------------------------------------------------------------
+
+    @http.route("/privacy/preferences/<string:token>", methods=["GET"], **ROUTE)
+    def privacy_preferences_page(self, token, **kwargs):
+        partner, company = self._partner_from_token(token)
+        if not partner:
+            return self._bad_link(LINK_INVALID)
+        return self._render_page(
+            partner, company, f"/privacy/preferences/{token}/submit"
+        )
+
+    @http.route("/privacy/preferences/<string:token>/submit", methods=["POST"], **ROUTE)
+    def privacy_preferences_submit(self, token, **post):
+        partner, company = self._partner_from_token(token)
+        if not partner:
+            return self._bad_link(LINK_INVALID)
+        return self._submit(partner, company, f"/privacy/preferences/{token}", post)
+
+    # ------------------------------------------------------------
+    # Double opt-in confirmation
+    # ------------------------------------------------------------
+
+    @http.route("/privacy/confirm/<string:token>", methods=["GET"], **ROUTE)
+    def privacy_confirm_page(self, token, **kwargs):
+        # Only shows a button: mail scanners open links, people click buttons.
+        consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
+        if problem:
+            return self._bad_link(problem)
+        return request.render(
+            "privacy_gdpr.privacy_confirm_page",
+            {
+                "company": consent_request.company_id,
+                "consent_types": consent_request.confirm_type_ids,
+                "action": f"/privacy/confirm/{token}/submit",
+            },
+        )
+
+    @http.route("/privacy/confirm/<string:token>/submit", methods=["POST"], **ROUTE)
+    def privacy_confirm_submit(self, token, **post):
+        consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
+        if problem:
+            return self._bad_link(problem)
+        consents = consent_request._confirm(*self._client())
+        return request.render(
+            "privacy_gdpr.privacy_confirm_done",
+            {"company": consent_request.company_id, "consents": consents},
+        )
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _set_partner_lang(self, partner):
+        """Speak the partner's language (an installed one), and show dates in
+        the partner's time zone, from now on."""
+        request.update_context(
+            lang=get_lang(request.env, partner.lang).code,
+            tz=partner.tz or request.env.context.get("tz"),
+        )
+
+    def _request_from_token(self, scope, token):
+        Request = request.env["privacy.consent.request"]
+        consent_request, problem = Request._from_token(scope, token)
+        if problem:
+            return consent_request, problem
+        self._set_partner_lang(consent_request.partner_id)
+        return consent_request.with_env(request.env).sudo(), None
+
+    def _partner_from_token(self, token):
+        partner, company = request.env["res.partner"]._privacy_from_preferences_token(
+            token
+        )
+        if partner:
+            self._set_partner_lang(partner)
+        return partner.with_env(request.env).sudo(), company.with_env(
+            request.env
+        ).sudo()
+
+    def _client(self):
+        """The IP address and user agent kept as proof of an answer."""
+        httprequest = request.httprequest
+        return (
+            httprequest.remote_addr,
+            (httprequest.user_agent.string or "")[:USER_AGENT_MAX],
+        )
+
+    def _bad_link(self, problem):
+        messages = {
+            LINK_INVALID: (
+                _("This link is not valid"),
+                _(
+                    "Check that you opened the whole link from the e-mail. If it "
+                    "still does not work, ask us for a new one."
+                ),
+            ),
+            LINK_EXPIRED: (
+                _("This link has expired"),
+                _(
+                    "For your security, links to this page work for a limited "
+                    "time. Ask us for a new one, or use the link of our latest "
+                    "e-mail."
+                ),
+            ),
+            LINK_SUPERSEDED: (
+                _("This link was replaced by a newer one"),
+                _("Please use the link of the latest e-mail we sent you."),
+            ),
+            LINK_USED: (
+                _("This link was already used"),
+                _("Nothing more to do: your answer was already recorded."),
+            ),
+        }
+        title, message = messages[problem]
+        return request.render(
+            "privacy_gdpr.privacy_link_error",
+            {"title": title, "message": message},
+            status=LINK_STATUS[problem],
+        )
+
+    def _render_page(
+        self, partner, company, action, expiry=None, error=None, status=200
+    ):
+        Request = request.env["privacy.consent.request"].sudo()
+        content = Request._page_content(partner, company)
+        return request.render(
+            "privacy_gdpr.privacy_consent_page",
+            {
+                **content,
+                "choices": [
+                    ("given", content["labels"]["accept"]),
+                    ("refused", content["labels"]["refuse"]),
+                ],
+                "action": action,
+                "expiry": expiry,
+                "error": error,
+            },
+            status=status,
+        )
+
+    def _submit(self, partner, company, page_url, post, consent_request=None):
+        Request = request.env["privacy.consent.request"].sudo()
+        content = Request._page_content(partner, company)
+        action = f"{page_url}/submit"
+        expiry = consent_request.date_expiry if consent_request else None
+        if post.get("digest") != content["digest"]:
+            return self._render_page(
+                partner,
+                company,
+                action,
+                expiry,
+                error=_(
+                    "This page changed while you were reading it. Please read it "
+                    "again and choose your answers: nothing was recorded."
+                ),
+                status=409,
+            )
+        answers = {}
+        for item in content["items"]:
+            answer = post.get(item["input_name"])
+            if answer in ANSWERS:
+                answers[item["type"].id] = answer
+            elif answer:
+                return self._render_page(
+                    partner,
+                    company,
+                    action,
+                    expiry,
+                    error=_("Unknown answer: nothing was recorded."),
+                    status=400,
+                )
+        if not answers:
+            return self._render_page(
+                partner,
+                company,
+                action,
+                expiry,
+                error=_("Choose “Yes” or “No” for at least one purpose."),
+            )
+        consent_request = consent_request or Request._create_for_preferences(
+            partner, company
+        )
+        consents = consent_request._record_answers(content, answers, *self._client())
+        return request.render(
+            "privacy_gdpr.privacy_consent_done",
+            {
+                "company": company,
+                "consents": consents,
+                "page_url": page_url,
+                "pending": consents.filtered(lambda c: c.state == "pending"),
+            },
+        )

@@ -1,0 +1,582 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+
+REQUEST_SCOPE = "privacy_gdpr.consent_request"
+CONFIRM_SCOPE = "privacy_gdpr.consent_confirm"
+PREFERENCES_SCOPE = "privacy_gdpr.preferences"
+# Longer tokens than any we sign are refused before any decoding.
+MAX_TOKEN_LENGTH = 512
+
+# What is wrong with a link; the controller maps each to an HTTP status.
+LINK_INVALID = "invalid"
+LINK_EXPIRED = "expired"
+LINK_SUPERSEDED = "superseded"
+LINK_USED = "used"
+
+OPEN_STATES = ("sent", "answered")
+
+
+class PrivacyConsentRequest(models.Model):
+    """A consent request: the e-mail with its signed link, and the proof of the answer.
+
+    Requests sent by e-mail (origin request or renewal) carry a link to the
+    preference page valid until ``date_expiry``; sending a newer one supersedes
+    the older links of the partner. Answers given from the long-lived preference
+    link (origin preferences) get a request too, created when they are
+    submitted, so every web answer keeps the whole text that was shown.
+    """
+
+    _name = "privacy.consent.request"
+    _description = "Consent Request"
+    _order = "date_sent desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    origin = fields.Selection(
+        [
+            ("request", "Request"),
+            ("renewal", "Renewal before expiry"),
+            ("preferences", "Preference page"),
+        ],
+        required=True,
+        readonly=True,
+        default="request",
+    )
+    state = fields.Selection(
+        [
+            ("sent", "Sent"),
+            ("answered", "Answered"),
+            ("superseded", "Superseded"),
+            ("expired", "Expired"),
+        ],
+        required=True,
+        readonly=True,
+        default="sent",
+        index=True,
+        help="Superseded: a newer request was sent, this link no longer works.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Sent by", readonly=True, default=lambda self: self.env.user
+    )
+    lang = fields.Char(string="Language", readonly=True)
+    date_sent = fields.Datetime(
+        string="Sent on", required=True, readonly=True, default=fields.Datetime.now
+    )
+    date_expiry = fields.Datetime(
+        string="Link valid until", readonly=True, help="Empty: no link was sent."
+    )
+    date_answer = fields.Datetime(string="Answered on", readonly=True)
+    # The secret part of the link: without it a signed link cannot be rebuilt.
+    nonce = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    text_shown = fields.Text(
+        string="Text shown",
+        readonly=True,
+        help="The whole text of the preference page when the person answered, "
+        "in their language.",
+    )
+    answer_ip = fields.Char(string="Answer IP address", readonly=True)
+    answer_user_agent = fields.Char(readonly=True)
+    history_ids = fields.One2many(
+        "privacy.consent.history", "request_id", string="Answers recorded"
+    )
+    confirm_nonce = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    confirm_type_ids = fields.Many2many(
+        "privacy.consent.type",
+        string="Awaiting confirmation",
+        readonly=True,
+        help="Consents given on the page that wait for the double opt-in confirmation.",
+    )
+    confirm_date_expiry = fields.Datetime(
+        string="Confirmation link valid until", readonly=True
+    )
+    date_confirmed = fields.Datetime(string="Confirmed on", readonly=True)
+
+    @api.depends("partner_id", "date_sent")
+    def _compute_display_name(self):
+        for consent_request in self:
+            consent_request.display_name = _(
+                "%(partner)s, %(date)s",
+                partner=consent_request.partner_id.display_name,
+                date=fields.Date.to_string(consent_request.date_sent),
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("Consent requests are evidence: they cannot be deleted."))
+
+    # ------------------------------------------------------------
+    # Signed links
+    # ------------------------------------------------------------
+
+    @api.model
+    def _new_nonce(self):
+        return secrets.token_urlsafe(32)
+
+    @api.model
+    def _sign(self, scope, values):
+        # Validity is checked on the stored record, not in the token, so that
+        # an expired link can be told apart from a forged one.
+        return tools.hash_sign(self.env(su=True), scope, values)
+
+    @api.model
+    def _verify(self, scope, token):
+        """The values signed in ``token`` for ``scope``, or None when forged.
+
+        The signature is compared in constant time.
+        """
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        try:
+            values = tools.verify_hash_signed(self.env(su=True), scope, token)
+        except ValueError:  # not base64, unknown version, not JSON
+            return None
+        if not isinstance(values, list) or not all(
+            isinstance(value, int | str) for value in values
+        ):
+            return None
+        return values
+
+    def _get_url(self):
+        self.ensure_one()
+        token = self._sign(REQUEST_SCOPE, [self.id, self.sudo().nonce])
+        return f"{self.get_base_url()}/privacy/consent/{token}"
+
+    def _get_confirm_url(self):
+        self.ensure_one()
+        token = self._sign(CONFIRM_SCOPE, [self.id, self.sudo().confirm_nonce])
+        return f"{self.get_base_url()}/privacy/confirm/{token}"
+
+    @api.model
+    def _from_token(self, scope, token):
+        """The request (as superuser) a link points to, and what is wrong with it.
+
+        :return: ``(request, problem)`` where ``problem`` is None for a usable
+            link, else one of LINK_INVALID, LINK_EXPIRED, LINK_SUPERSEDED,
+            LINK_USED; ``request`` is empty for LINK_INVALID.
+        """
+        values = self._verify(scope, token)
+        if not values or len(values) != 2 or not isinstance(values[0], int):
+            return self.browse(), LINK_INVALID
+        consent_request = self.sudo().browse(values[0]).exists()
+        if not consent_request:  # never existed, or its partner was deleted
+            return self.browse(), LINK_INVALID
+        confirming = scope == CONFIRM_SCOPE
+        nonce = consent_request.confirm_nonce if confirming else consent_request.nonce
+        if not nonce or not tools.consteq(nonce, str(values[1])):
+            # Signed by us with another secret: a newer link replaced it.
+            return consent_request, LINK_SUPERSEDED
+        if confirming:
+            return consent_request, consent_request._confirm_problem()
+        return consent_request, consent_request._answer_problem()
+
+    def _answer_problem(self):
+        """Why the preference page of this request cannot be used, or None."""
+        if self.state == "superseded":
+            return LINK_SUPERSEDED
+        if (
+            self.state == "expired"
+            or not self.date_expiry
+            or self.date_expiry <= fields.Datetime.now()
+        ):
+            return LINK_EXPIRED
+        return None
+
+    def _confirm_problem(self):
+        """Why the double opt-in link of this request cannot be used, or None."""
+        if self.state == "superseded":
+            return LINK_SUPERSEDED
+        if self.date_confirmed:
+            return LINK_USED
+        if not self.confirm_date_expiry or (
+            self.confirm_date_expiry <= fields.Datetime.now()
+        ):
+            return LINK_EXPIRED
+        return None
+
+    # ------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------
+
+    @api.model
+    def _create_for_partners(self, partners, origin):
+        """Supersede the open requests of ``partners`` and create new ones."""
+        now = fields.Datetime.now()
+        self.sudo().search(
+            [("partner_id", "in", partners.ids), ("state", "in", OPEN_STATES)]
+        ).write({"state": "superseded"})
+        vals_list = []
+        for partner in partners:
+            company = partner.company_id or self.env.company
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "origin": origin,
+                    "date_sent": now,
+                    "date_expiry": now
+                    + timedelta(days=company.privacy_request_validity_days),
+                    "lang": partner.lang,
+                    "nonce": self._new_nonce(),
+                    "user_id": self.env.uid,
+                }
+            )
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _expire_requests(self):
+        """Mark expired the requests whose link expired unanswered."""
+        self.sudo().search(
+            [("state", "=", "sent"), ("date_expiry", "<=", fields.Datetime.now())]
+        ).write({"state": "expired"})
+
+    def _post_on_partner(self, template_xmlid):
+        """E-mail the partner with ``template_xmlid`` and keep it in its chatter,
+        under the "Consent requests" subtype.
+
+        Sent in the company's name (the template's sender); who sent it is the
+        request's ``user_id``.
+        """
+        self.ensure_one()
+        self.partner_id.sudo().message_post_with_source(
+            template_xmlid,
+            subtype_xmlid="privacy_gdpr.mt_consent_request",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _send_confirmation(self, consent_types):
+        """Ask the partner to confirm ``consent_types`` (double opt-in)."""
+        self.ensure_one()
+        company = self.company_id
+        self.sudo().write(
+            {
+                "confirm_nonce": self._new_nonce(),
+                "confirm_type_ids": [fields.Command.set(consent_types.ids)],
+                "confirm_date_expiry": fields.Datetime.now()
+                + timedelta(days=company.privacy_request_validity_days),
+                "date_confirmed": False,
+            }
+        )
+        self._post_on_partner("privacy_gdpr.mail_template_consent_confirm")
+
+    # ------------------------------------------------------------
+    # The preference page
+    # ------------------------------------------------------------
+
+    @api.model
+    def _page_labels(self, company):
+        """The sentences of the page that are part of the consent, in the
+        language of the environment (the person's)."""
+        return {
+            "controller": _(
+                "Data controller: %(company)s", company=company.display_name
+            ),
+            "intro": _(
+                "%(company)s would like to know how you agree to be contacted. "
+                "For each purpose below, choose yes or no. Nothing is chosen in "
+                "advance and you do not have to agree to anything.",
+                company=company.display_name,
+            ),
+            "accept": _("Yes, I agree"),
+            "refuse": _("No, I do not agree"),
+            "channels": _("Channels"),
+            "more_info": _("More information"),
+            "keep": _(
+                "If you choose neither, your current choice for this purpose "
+                "stays as it is."
+            ),
+            "withdraw": _(
+                "You can change your mind and withdraw your consent at any time, "
+                "as easily as you gave it: open this page again from the link at "
+                "the bottom of our e-mails and choose “No”, or write to "
+                "%(contact)s. Withdrawing does not affect what was done before "
+                "with your consent.",
+                contact=company.email or company.display_name,
+            ),
+            "optin": _(
+                "For this purpose we will send you an e-mail to confirm your "
+                "choice: your consent counts only once you confirm it."
+            ),
+        }
+
+    @api.model
+    def _channel_labels(self):
+        return {
+            "allow_mass_mailing": _("newsletters and offers by e-mail"),
+            "allow_email": _("individual e-mails"),
+            "allow_sms": _("SMS"),
+            "allow_call": _("phone calls"),
+            "allow_post": _("postal mail"),
+        }
+
+    @api.model
+    def _page_content(self, partner, company):
+        """What the preference page shows to ``partner`` for ``company``.
+
+        The texts come from here only, so the text recorded as proof is the one
+        the page displayed. ``digest`` identifies this exact text: an answer
+        submitted against another digest (the texts changed meanwhile) is not
+        recorded.
+        """
+        partner, company = partner.sudo(), company.sudo()
+        labels = self._page_labels(company)
+        channel_labels = self._channel_labels()
+        consent_types = (
+            self.env["privacy.consent.type"]
+            .sudo()
+            .search([("company_id", "in", [False, company.id])])
+        )
+        consents = {
+            consent.type_id: consent
+            for consent in self.env["privacy.partner.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("type_id", "in", consent_types.ids),
+                ]
+            )
+        }
+        states = dict(
+            self.env["privacy.partner.consent"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        items = []
+        for consent_type in consent_types:
+            consent = consents.get(consent_type)
+            channels = [
+                label for fname, label in channel_labels.items() if consent_type[fname]
+            ]
+            lines = [
+                consent_type.name,
+                consent_type.description,
+                consent_type.extra_text,
+                consent_type.info_url
+                and f"{labels['more_info']}: {consent_type.info_url}",
+                f"{labels['channels']}: {', '.join(channels)}",
+                consent_type.double_optin and labels["optin"],
+            ]
+            text = "\n".join(line for line in lines if line)
+            items.append(
+                {
+                    "type": consent_type,
+                    "input_name": f"consent_{consent_type.id}",
+                    "channels": channels,
+                    "state": consent.state if consent else "none",
+                    "state_label": states[consent.state if consent else "none"],
+                    "date_given": consent.date_given if consent else False,
+                    "date_expiry": consent.date_expiry if consent else False,
+                    "text": text,
+                }
+            )
+        text_shown = "\n\n".join(
+            [
+                labels["controller"],
+                labels["intro"],
+                *(item["text"] for item in items),
+                f"{labels['accept']} / {labels['refuse']}",
+                labels["keep"],
+                labels["withdraw"],
+            ]
+        )
+        return {
+            "company": company,
+            "labels": labels,
+            "items": items,
+            "text_shown": text_shown,
+            "digest": hashlib.sha256(text_shown.encode()).hexdigest(),
+        }
+
+    # ------------------------------------------------------------
+    # Answers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _create_for_preferences(self, partner, company):
+        """The request that keeps the proof of answers given from the long-lived
+        preference link."""
+        return self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "origin": "preferences",
+                "state": "answered",
+                "lang": self.env.lang,
+            }
+        )
+
+    def _record_answers(self, content, answers, ip, user_agent):
+        """Record the answers given on the preference page, with their proof.
+
+        :param content: the page content (:meth:`_page_content`) answered
+        :param answers: ``{consent_type_id: "given" | "refused"}``; the types
+            left out keep their current answer
+        :return: the consents changed
+        """
+        self.ensure_one()
+        if not answers:
+            return self.env["privacy.partner.consent"]
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        Consent = self.env["privacy.partner.consent"].sudo()
+        items = [item for item in content["items"] if item["type"].id in answers]
+        consent_types = self.env["privacy.consent.type"].sudo()
+        for item in items:
+            consent_types |= item["type"]
+        Consent._create_placeholders(
+            partners=self.partner_id, consent_types=consent_types
+        )
+        consents = {
+            consent.type_id: consent
+            for consent in Consent.search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("type_id", "in", consent_types.ids),
+                ]
+            )
+        }
+        labels = content["labels"]
+        changes = []
+        pending = Consent
+        internal = self._internal_env()
+        history_values = {
+            "note": internal._("Answered on the preference page"),
+            "request_id": self.id,
+        }
+        for item in items:
+            consent_type, answer = item["type"], answers[item["type"].id]
+            consent = consents[consent_type]
+            old_state = consent.state
+            if answer == "given":
+                state = "pending" if consent_type.double_optin else "given"
+            else:
+                state = "withdrawn" if old_state == "given" else "refused"
+            choice = labels["accept"] if answer == "given" else labels["refuse"]
+            consent.with_context(privacy_history_values=history_values).write(
+                {
+                    "state": state,
+                    "method": "web_form",
+                    "date_given": today if state == "given" else False,
+                    "proof_date": now,
+                    "proof_ip": ip,
+                    "proof_user_agent": user_agent,
+                    "proof_text": f"{item['text']}\n→ {choice}",
+                }
+            )
+            changes.append((consent_type, old_state, state))
+            if state == "pending":
+                pending |= consent
+        self.sudo().write(
+            {
+                "state": "answered" if self.state == "sent" else self.state,
+                "date_answer": now,
+                "text_shown": content["text_shown"],
+                "answer_ip": ip,
+                "answer_user_agent": user_agent,
+            }
+        )
+        self.partner_id.sudo().gdpr_answer_date = now
+        self._post_answer_summary(changes, ip)
+        if pending:
+            self._send_confirmation(
+                Consent.search(
+                    [("partner_id", "=", self.partner_id.id), ("state", "=", "pending")]
+                ).type_id
+            )
+        return Consent.browse([consent.id for consent in consents.values()])
+
+    def _confirm(self, ip, user_agent):
+        """The person clicked the double opt-in link: the pending consents it
+        covers become given, with the proof of the click.
+
+        :return: the consents confirmed
+        """
+        self.ensure_one()
+        now = fields.Datetime.now()
+        consents = (
+            self.env["privacy.partner.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("type_id", "in", self.confirm_type_ids.ids),
+                    ("state", "=", "pending"),
+                ]
+            )
+        )
+        internal = self._internal_env()
+        confirmation = _(
+            "Confirmed from the link sent to %(email)s.", email=self.partner_id.email
+        )
+        changes = []
+        for consent in consents:
+            consent.with_context(
+                privacy_history_values={
+                    "note": internal._("Confirmed from the double opt-in e-mail"),
+                    "request_id": self.id,
+                }
+            ).write(
+                {
+                    "state": "given",
+                    "method": "web_form",
+                    "date_given": fields.Date.context_today(self),
+                    "proof_date": now,
+                    "proof_ip": ip,
+                    "proof_user_agent": user_agent,
+                    "proof_text": f"{consent.proof_text or ''}\n{confirmation}",
+                }
+            )
+            changes.append((consent.type_id, "pending", "given"))
+        self.sudo().date_confirmed = now
+        self.partner_id.sudo().gdpr_answer_date = now
+        self._post_answer_summary(changes, ip)
+        return consents
+
+    def _internal_env(self):
+        """The environment in the company's language, for what staff read."""
+        lang = self.company_id.partner_id.lang or self.env.lang
+        return self.with_context(lang=lang).env
+
+    def _post_answer_summary(self, changes, ip):
+        """Log the answers in the partner's chatter, as the partner."""
+        if not changes:
+            return
+        internal = self._internal_env()
+        states = dict(
+            self.env["privacy.partner.consent"]
+            ._fields["state"]
+            ._description_selection(internal)
+        )
+        lines = Markup("").join(
+            Markup("<li>%s: %s → %s</li>")
+            % (
+                consent_type.with_env(internal).name,
+                states[old_state],
+                states[new_state],
+            )
+            for consent_type, old_state, new_state in changes
+        )
+        title = internal._(
+            "Consent answers received from the preference page (IP address %(ip)s):",
+            ip=ip or "?",
+        )
+        self.partner_id.sudo().message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>") % (title, lines),
+            subtype_xmlid="privacy_gdpr.mt_consent_answer",
+            message_type="notification",
+            author_id=self.partner_id.id,
+        )
