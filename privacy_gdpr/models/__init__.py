@@ -7,3 +7,5 @@ from . import privacy_contact_log
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import privacy_telephony
+from . import res_users_apikeys

@@ -32,6 +32,8 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The mobile number normalised to E.164, to find the partner by number.",
     )
+    # The telephony API finds partners by e-mail: index mail's normalised address.
+    email_normalized = fields.Char(index="btree_not_null")
     gdpr_request_date = fields.Datetime(
         string="Consent request sent on",
         readonly=True,
@@ -121,6 +123,16 @@ class ResPartner(models.Model):
             force_format="E164",
             raise_exception=False,
         )
+
+    @api.model
+    def _privacy_number_domain(self, number_e164):
+        """Partners whose phone or mobile is ``number_e164``: equality on the
+        indexed E.164 columns, so PostgreSQL never scans the partners."""
+        return [
+            "|",
+            ("gdpr_phone_e164", "=", number_e164),
+            ("gdpr_mobile_e164", "=", number_e164),
+        ]
 
     @api.depends_context("uid")
     def _compute_gdpr_consent_editable(self):
