@@ -59,8 +59,9 @@ def _read_body():
     )
     if (httprequest.content_length or 0) > MAX_BODY_SIZE:
         return None, too_large
-    # Also bounds a body sent without Content-Length (chunked).
-    body = httprequest.stream.read(MAX_BODY_SIZE + 1)
+    # A body sent without Content-Length (chunked) is only bounded by Odoo's
+    # upload limit while read.
+    body = httprequest.get_data()
     if len(body) > MAX_BODY_SIZE:
         return None, too_large
     try:
@@ -125,6 +126,9 @@ def telephony_api(endpoint):
             _logger.exception("Telephony API: %s failed", endpoint.__name__)
             return _error(500, "internal_error", request.env._("Internal error."))
 
+    # The route must see the wrapper's own signature, which takes any query or
+    # form parameter, not the endpoint's (Odoo would log each one it drops).
+    del wrapper.__wrapped__
     return wrapper
 
 

@@ -51,7 +51,7 @@ class PrivacyTelephony(models.AbstractModel):
 
     @api.model
     def check_contact(
-        self, channel, phone=None, email=None, partner_id=None, country=None
+        self, channel=None, phone=None, email=None, partner_id=None, country=None
     ):
         """May the partner(s) found by ``phone``, ``email`` or ``partner_id`` (give
         exactly one) be contacted on ``channel``, and by which consents?
@@ -90,8 +90,8 @@ class PrivacyTelephony(models.AbstractModel):
     @api.model
     def log_contact(
         self,
-        reason,
-        channel,
+        reason=None,
+        channel=None,
         partner_id=None,
         phone=None,
         email=None,
@@ -346,6 +346,12 @@ class PrivacyTelephony(models.AbstractModel):
         partners = partners[:MAX_MATCHES]
         active = self._check_active(channel)
         checks = partners._privacy_check(channel)
+        # Each partner's consents are their own recordset: read them all at once.
+        consents = self.env["privacy.partner.consent"].union(
+            *(check["consents"] for check in checks.values())
+        )
+        consents.fetch(["type_id", "date_given", "date_expiry"])
+        consents.type_id.fetch(["code", "name"])
         answers = []
         for partner in partners:
             allowed = checks[partner.id]["allowed"] or not active
