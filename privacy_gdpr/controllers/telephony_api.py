@@ -29,17 +29,30 @@ def _error(status, code, message, field=None, headers=None, **details):
 def _authenticate():
     """Switch the request to the user of the bearer API key, or say why not."""
     match = BEARER_RE.match(request.httprequest.headers.get("Authorization", ""))
-    user_id = match and request.env["res.users.apikeys"]._privacy_api_user_id(
+    credentials = match and request.env["res.users.apikeys"]._privacy_api_user(
         match.group(1)
     )
-    if not user_id:
+    if not credentials:
         return _error(
             401,
             "unauthorized",
             request.env._("Give a valid API key as 'Authorization: Bearer <key>'."),
             headers=[("WWW-Authenticate", "Bearer")],
         )
+    user_id, company_id, lang, tz = credentials
     request.update_env(user=user_id)
+    # The context a session of the user would have: its companies (current one
+    # first), language and time zone; set here, they need not be read again.
+    companies = request.env.user._get_company_ids()
+    context = {
+        "allowed_company_ids": [company_id]
+        + [company for company in companies if company != company_id]
+    }
+    if lang:
+        context["lang"] = lang
+    # No time zone means UTC (Odoo runs in UTC); saying so spares reading it.
+    context["tz"] = tz or "UTC"
+    request.update_context(**context)
     return None
 
 

@@ -235,7 +235,10 @@ class PrivacyTelephony(models.AbstractModel):
     def _read_country(self, code):
         code = self._read_text("country", code)
         if not code:
-            return self.env.company.country_id
+            # The company's country, without computing the company's address.
+            partner = self.env.company.partner_id
+            partner.fetch(["country_id"])
+            return partner.country_id
         country = self.env["res.country"].search([("code", "=", code.upper())])
         if not country:
             raise PrivacyApiError(
@@ -346,12 +349,10 @@ class PrivacyTelephony(models.AbstractModel):
         partners = partners[:MAX_MATCHES]
         active = self._check_active(channel)
         checks = partners._privacy_check(channel)
-        # Each partner's consents are their own recordset: read them all at once.
-        consents = self.env["privacy.partner.consent"].union(
+        # Each partner's consents are their own recordset: read the types at once.
+        self.env["privacy.partner.consent"].union(
             *(check["consents"] for check in checks.values())
-        )
-        consents.fetch(["type_id", "date_given", "date_expiry"])
-        consents.type_id.fetch(["code", "name"])
+        ).type_id.fetch(["code", "name"])
         answers = []
         for partner in partners:
             allowed = checks[partner.id]["allowed"] or not active

@@ -172,7 +172,7 @@ class ResPartner(models.Model):
         consents = Consent.search_fetch(
             [("partner_id", "in", self.ids)]
             + Consent._valid_domain(channel, date, consent_types),
-            ["partner_id"],
+            ["partner_id", "type_id", "date_given", "date_expiry"],
         )
         result = {
             partner.id: {"allowed": False, "consents": Consent} for partner in self

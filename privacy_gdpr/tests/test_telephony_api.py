@@ -204,6 +204,10 @@ class TestTelephonyApi(HttpCase, TelephonyCase):
         self.assertEqual(answer.json()["partners"], [])
         response = self.request(CHECK, {"channel": "call", "partner_id": hidden.id})
         self.assertError(response, 404, "not_found", "partner_id")
+        # A user of both companies sees both, as in Odoo without a company chosen.
+        self.user_privacy.company_ids |= other
+        answer = self.request(CHECK, {"channel": "call", "phone": UNKNOWN_NUMBER})
+        self.assertEqual([p["id"] for p in answer.json()["partners"]], [hidden.id])
         response = self.request(
             LOG,
             {"reason": "CONTRACT", "channel": "call", "partner_id": self.fr_partner.id},
