@@ -23,7 +23,6 @@ class PrivacyContactLog(models.Model):
     channel = fields.Selection(CONTACT_CHANNELS, required=True, readonly=True)
     reason_id = fields.Many2one(
         "privacy.contact.reason",
-        string="Reason",
         required=True,
         readonly=True,
         ondelete="restrict",
@@ -44,9 +43,7 @@ class PrivacyContactLog(models.Model):
     res_id = fields.Many2oneReference(
         string="Document", model_field="res_model", readonly=True
     )
-    message_id = fields.Many2one(
-        "mail.message", string="Message", readonly=True, ondelete="set null"
-    )
+    message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
     call_reference = fields.Char(
         readonly=True, help="Identifier of the call in the telephony system."
     )

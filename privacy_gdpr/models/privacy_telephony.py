@@ -60,6 +60,7 @@ class PrivacyTelephony(models.AbstractModel):
         without an international prefix (default: the company's country).
         """
         self._check_api_access()
+        self._fetch_company_settings()
         channel = self._read_choice("channel", channel, list(CHANNEL_FIELDS))
         identifiers = {
             name: value
@@ -106,6 +107,7 @@ class PrivacyTelephony(models.AbstractModel):
         ``email``; ``phone`` is recorded as the number called.
         """
         self._check_api_access()
+        self._fetch_company_settings()
         reason_code = self._read_text("reason", reason, required=True)
         channel = self._read_choice("channel", channel, LOG_CHANNELS)
         note = self._read_text("note", note)
@@ -235,10 +237,7 @@ class PrivacyTelephony(models.AbstractModel):
     def _read_country(self, code):
         code = self._read_text("country", code)
         if not code:
-            # The company's country, without computing the company's address.
-            partner = self.env.company.partner_id
-            partner.fetch(["country_id"])
-            return partner.country_id
+            return self.env.company.partner_id.country_id
         country = self.env["res.country"].search([("code", "=", code.upper())])
         if not country:
             raise PrivacyApiError(
@@ -332,6 +331,22 @@ class PrivacyTelephony(models.AbstractModel):
                 status=404,
             )
         return partners, {"partner_id": partner_id}, {partner_id: ["id"]}
+
+    @api.model
+    def _fetch_company_settings(self):
+        """Read what the API needs of the current company, once per call: its
+        switches and its country (the partner's: computing the company's address
+        would read it all). A company row has a hundred columns: fetching only
+        these keeps each request light."""
+        company = self.env.company
+        # parent_path: Odoo's multi-company rule on partners reads it.
+        company.fetch(
+            ["privacy_enabled", "partner_id", "parent_path"]
+            + [f"privacy_check_{check}" for check in PRIVACY_CHECKS]
+        )
+        company.partner_id.fetch(["country_id"])
+        company.partner_id.country_id.fetch(["code", "phone_code"])
+        return company
 
     @api.model
     def _check_active(self, channel):
