@@ -65,18 +65,16 @@ def _read_body():
             "unsupported_media_type",
             request.env._("Send JSON (Content-Type: application/json)."),
         )
-    too_large = _error(
-        413,
-        "payload_too_large",
-        request.env._("The body is limited to %(size)s bytes.", size=MAX_BODY_SIZE),
-    )
-    if (httprequest.content_length or 0) > MAX_BODY_SIZE:
-        return None, too_large
     # A body sent without Content-Length (chunked) is only bounded by Odoo's
     # upload limit while read.
-    body = httprequest.get_data()
-    if len(body) > MAX_BODY_SIZE:
-        return None, too_large
+    if (httprequest.content_length or 0) > MAX_BODY_SIZE or len(
+        body := httprequest.get_data()
+    ) > MAX_BODY_SIZE:
+        return None, _error(
+            413,
+            "payload_too_large",
+            request.env._("The body is limited to %(size)s bytes.", size=MAX_BODY_SIZE),
+        )
     try:
         payload = json.loads(body)
     except ValueError:
