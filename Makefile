@@ -30,3 +30,10 @@ BENCH_EXPORT_DB ?= privacy_gdpr_bench_export
 bench-export:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_export.py --database $(BENCH_EXPORT_DB)
+
+## Benchmark the telephony API's check under load against Odoo's bare ceiling (needs wrk)
+BENCH_TELEPHONY_DB ?= privacy_gdpr_bench_telephony
+BENCH_TELEPHONY_PORT ?= 18271
+bench-telephony:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_telephony.py --database $(BENCH_TELEPHONY_DB) --port $(BENCH_TELEPHONY_PORT) $(BENCH_ARGS)

@@ -1,1 +1,2 @@
 from . import consent_page
+from . import telephony_api

@@ -17,3 +17,5 @@ from . import mail_scheduled_message
 from . import privacy_consent_export
 from . import privacy_reachability_report
 from . import ir_attachment
+from . import privacy_telephony
+from . import res_users_apikeys

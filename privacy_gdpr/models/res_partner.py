@@ -34,6 +34,8 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The mobile number normalised to E.164, to find the partner by number.",
     )
+    # The telephony API finds partners by e-mail: index mail's normalised address.
+    email_normalized = fields.Char(index="btree_not_null")
     gdpr_request_date = fields.Datetime(
         string="Consent request sent on",
         readonly=True,
@@ -137,6 +139,16 @@ class ResPartner(models.Model):
             raise_exception=False,
         )
 
+    @api.model
+    def _privacy_number_domain(self, number_e164):
+        """Partners whose phone or mobile is ``number_e164``: equality on the
+        indexed E.164 columns, so PostgreSQL never scans the partners."""
+        return [
+            "|",
+            ("gdpr_phone_e164", "=", number_e164),
+            ("gdpr_mobile_e164", "=", number_e164),
+        ]
+
     @api.depends_context("uid")
     def _compute_gdpr_consent_editable(self):
         # Only privacy users record consents; everybody else reads them.
@@ -175,7 +187,7 @@ class ResPartner(models.Model):
         consents = Consent.search_fetch(
             [("partner_id", "in", self.ids)]
             + Consent._valid_domain(channel, date, consent_types),
-            ["partner_id"],
+            ["partner_id", "type_id", "date_given", "date_expiry"],
         )
         result = {
             partner.id: {"allowed": False, "consents": Consent} for partner in self

@@ -18,3 +18,5 @@ from . import test_double_optin
 from . import test_consent_expiry
 from . import test_request_notice
 from . import test_consent_tour
+from . import test_telephony_service
+from . import test_telephony_api
