@@ -27,6 +27,8 @@
         "views/privacy_contact_log_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/mailing_mailing_views.xml",
+        "views/mailing_trace_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

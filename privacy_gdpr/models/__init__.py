@@ -8,3 +8,11 @@ from . import privacy_contact_log
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import mail_thread
+from . import mail_thread_blacklist
+from . import mail_thread_phone
+from . import mail_blacklist
+from . import phone_blacklist
+from . import mailing_subscription
+from . import mailing_trace
+from . import mailing_mailing

@@ -189,6 +189,36 @@ class ResPartner(models.Model):
             + self._privacy_consent_domain(channel, date, consent_types)
         )
 
+    @api.model
+    def _privacy_number_domain(self, numbers):
+        """Partners whose phone or mobile is one of ``numbers`` (E.164), found
+        through the indexed normalised numbers."""
+        numbers = list(numbers)
+        return [
+            "|",
+            ("gdpr_phone_e164", "in", numbers),
+            ("gdpr_mobile_e164", "in", numbers),
+        ]
+
+    def _privacy_withdraw(self, channel, method, note, consent_types=None):
+        """Withdraw, as the person asked, the consents of ``self`` that are valid
+        for ``channel`` (among ``consent_types`` when given).
+
+        Each withdrawn consent gets its history row, saying how the withdrawal
+        arrived (``method``) and why (``note``).
+
+        :return: the withdrawn ``privacy.partner.consent`` records
+        """
+        Consent = self.env["privacy.partner.consent"]
+        if not self:
+            return Consent
+        consents = Consent.search(
+            [("partner_id", "in", self.ids)]
+            + Consent._valid_domain(channel, consent_types=consent_types)
+        )
+        consents.write({"state": "withdrawn", "method": method, "note": note})
+        return consents
+
     # ------------------------------------------------------------
     # Search filters
     # ------------------------------------------------------------
