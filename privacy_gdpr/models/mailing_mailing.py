@@ -161,8 +161,10 @@ class MailingMailing(models.Model):
         _match, address, blocklist_model, blocklist_fname = address_info
         domain = [(address, "!=", False)]
         if serializable:
-            blocked = "is_blacklisted" if self.mailing_type == "mail" else (
-                "phone_sanitized_blacklisted"
+            blocked = (
+                "is_blacklisted"
+                if self.mailing_type == "mail"
+                else ("phone_sanitized_blacklisted")
             )
             return domain + [(blocked, "=", False)]
         Blocklist = self.env[blocklist_model].sudo()
@@ -264,7 +266,10 @@ class MailingMailing(models.Model):
             self.env["mailing.trace"]
             .sudo()
             ._read_group(
-                [("mass_mailing_id", "in", self.ids), ("failure_type", "=", NO_CONSENT)],
+                [
+                    ("mass_mailing_id", "in", self.ids),
+                    ("failure_type", "=", NO_CONSENT),
+                ],
                 ["mass_mailing_id"],
                 ["__count"],
             )
@@ -294,9 +299,9 @@ class MailingMailing(models.Model):
         filtered = self.filtered(lambda mailing: mailing._privacy_filters_recipients())
         for mailing in filtered:
             # Explicit ids skip _get_remaining_recipients: filter them the same way.
-            recipients = res_ids or super(
-                MailingMailing, mailing
-            )._get_remaining_recipients()
+            recipients = (
+                res_ids or super(MailingMailing, mailing)._get_remaining_recipients()
+            )
             kept = recipients and mailing._privacy_cancel_without_consent(recipients)
             if kept or not recipients:
                 super(MailingMailing, mailing)._action_send_mail(kept or res_ids)
@@ -333,12 +338,9 @@ class MailingMailing(models.Model):
         )
         # One array literal: PostgreSQL reads 100,000 ids from it several times
         # faster than from an IN list of as many constants.
+        id_array = "{" + ",".join(map(str, map(int, res_ids))) + "}"
         query.add_where(
-            SQL(
-                "%s = ANY(%s::int[])",
-                SQL.identifier(query.table, "id"),
-                "{%s}" % ",".join(map(str, map(int, res_ids))),
-            )
+            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
         )
         address_info = mailing._privacy_address_info()
         address = (

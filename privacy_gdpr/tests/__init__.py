@@ -5,3 +5,5 @@ from . import test_consent_check
 from . import test_access
 from . import test_settings
 from . import test_contact_log
+from . import test_mass_mailing
+from . import test_mailing_unsubscribe
