@@ -339,11 +339,12 @@ class TestMassMailingEmail(MassMailingCase):
             for partner in partners[: size // 2]:
                 self.give(partner, self.type_newsletter)
             mailing = self.mailing(partners)
-            mailing._privacy_filters_recipients()
-            mailing.mailing_domain  # noqa: B018 (cache the mailing, count the counter)
-            self.env.flush_all()
+            # the mailing and its company are read when the form opens
+            warm = mailing.privacy_no_consent_count
+            mailing.invalidate_recordset(["privacy_no_consent_count"])
             queries = self.cr.sql_log_count
             count = mailing.privacy_no_consent_count
+            self.assertEqual(count, warm)
             return mailing, count, self.cr.sql_log_count - queries
 
         small, small_count, small_queries = counted(4)
@@ -367,10 +368,19 @@ class TestMassMailingEmail(MassMailingCase):
             res_ids = MassMailing._get_remaining_recipients(mailing)
             self.env.flush_all()
             queries = self.cr.sql_log_count
-            mailing._privacy_cancel_without_consent(res_ids)
-            return self.cr.sql_log_count - queries
+            self.assertFalse(mailing._privacy_cancel_without_consent(res_ids))
+            queries = self.cr.sql_log_count - queries
+            self.assertEqual(mailing.privacy_no_consent_cancelled, size)
+            return queries
 
         self.assertEqual(filter_queries(3), filter_queries(80))
+
+    def test_explicit_recipients_are_filtered_too(self):
+        mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
+        mailing.action_send_mail(res_ids=(self.p_valid | self.p_none).ids)
+        self.assertCancelled(mailing, self.p_none)
+        self.assertSent(mailing, self.p_valid)
+        self.assertEqual(mailing.state, "done")
 
     def test_switch_off_is_odoo(self):
         self.company.privacy_check_mass_mailing = False
