@@ -174,27 +174,17 @@ class MailingMailing(models.Model):
         )
         return domain + [(address, "not in", blocked)]
 
-    def _privacy_no_consent_condition(self, alias):
-        """SQL condition on the target's table aliased ``alias``: the recipient
-        has no valid consent for this mailing today.
-
-        A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
-        probes for a few recipients, one hash join for many.
-        """
+    def _privacy_consenting_query(self):
+        """The target's records with a valid consent for this mailing today (the
+        rule of :meth:`_privacy_consent_domain`), as a query aliased
+        ``privacy_consenting`` so that it can be correlated to the recipients."""
         Target = self.env[self.mailing_model_real]
         domain = self._privacy_consent_domain()
         if Target._active_name:
             domain = expression.AND([[(Target._active_name, "=", True)], domain])
         consenting = Query(self.env, "privacy_consenting", Target._table_sql)
         expression.expression(domain, Target, "privacy_consenting", consenting)
-        consenting.add_where(
-            SQL(
-                "%s = %s",
-                SQL.identifier("privacy_consenting", "id"),
-                SQL.identifier(alias, "id"),
-            )
-        )
-        return SQL("NOT EXISTS %s", consenting.subselect(SQL("1")))
+        return consenting
 
     # ------------------------------------------------------------
     # Before sending: how many, and who
@@ -219,8 +209,10 @@ class MailingMailing(models.Model):
             ):
                 mailing.privacy_no_consent_count = 0
                 continue
-            # Odoo's own count of recipients, plus the condition: one query.
-            query = self.env[mailing.mailing_model_real]._search(
+            # The recipients Odoo counts, except those with a consent: one query.
+            # A set difference, as it stays linear whatever PostgreSQL guesses
+            # of the size of the recipients (it guesses badly on "Blacklist").
+            recipients = self.env[mailing.mailing_model_real]._search(
                 expression.AND(
                     [
                         mailing._get_recipients_domain(),
@@ -228,9 +220,12 @@ class MailingMailing(models.Model):
                     ]
                 )
             )
-            query.add_where(mailing._privacy_no_consent_condition(query.table))
             [(mailing.privacy_no_consent_count,)] = self.env.execute_query(
-                query.select(SQL("COUNT(*)"))
+                SQL(
+                    "SELECT COUNT(*) FROM (%s EXCEPT %s) AS no_consent",
+                    recipients.select(),
+                    mailing._privacy_consenting_query().select(),
+                )
             )
 
     @api.depends("mailing_model_real", "mailing_type", "user_id")
@@ -366,7 +361,17 @@ class MailingMailing(models.Model):
         query.add_where(
             SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
         )
-        query.add_where(mailing._privacy_no_consent_condition(query.table))
+        # A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
+        # probes for a few recipients, one hash join for many.
+        consenting = mailing._privacy_consenting_query()
+        consenting.add_where(
+            SQL(
+                "%s = %s",
+                SQL.identifier(consenting.table, "id"),
+                SQL.identifier(query.table, "id"),
+            )
+        )
+        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
         address_info = mailing._privacy_address_info()
         address = (
             Target._field_to_sql(query.table, address_info[1], query)
