@@ -1,10 +1,9 @@
+from urllib.parse import urlsplit
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .test_mass_mailing import MassMailingCase
-
-# RFC 8058: what a mail client posts to the List-Unsubscribe-Post address
-ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 
 class UnsubscribeCase(MassMailingCase):
@@ -129,8 +128,13 @@ class TestWithdrawal(UnsubscribeCase):
 class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
     """Odoo's own unsubscribe routes, as the person reaches them."""
 
-    def open_relative(self, url, **kwargs):
-        return self.url_open(url.replace(self.base_url(), ""), **kwargs)
+    def one_click(self, url):
+        """POST to Odoo's one-click unsubscribe address, as a mail client does
+        (RFC 8058; the body is left out: Odoo ignores it)."""
+        parts = urlsplit(url)
+        return self.opener.post(
+            f"{self.base_url()}{parts.path}?{parts.query}", timeout=12
+        )
 
     def test_email_footer_one_click(self):
         mailing = self.mailing(self.p_valid)
@@ -138,7 +142,7 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
         url = mailing._get_unsubscribe_oneclick_url(
             "valid@example.com", self.p_valid.id
         )
-        self.assertEqual(self.open_relative(url, data=ONE_CLICK).status_code, 200)
+        self.assertEqual(self.one_click(url).status_code, 200)
         self.assertTrue(self.p_valid.is_blacklisted)
         self.assertWithdrawn(
             self.p_valid | self.p_twin, self.type_newsletter, "email", "blocklist"
@@ -156,7 +160,7 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
             }
         )
         url = mailing._get_unsubscribe_oneclick_url("valid@example.com", contact.id)
-        self.assertEqual(self.open_relative(url, data=ONE_CLICK).status_code, 200)
+        self.assertEqual(self.one_click(url).status_code, 200)
         self.assertTrue(contact.subscription_ids.opt_out)
         self.assertFalse(self.p_valid.is_blacklisted)
         self.assertWithdrawn(
