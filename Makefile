@@ -37,3 +37,7 @@ BENCH_TELEPHONY_PORT ?= 18271
 bench-telephony:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_telephony.py --database $(BENCH_TELEPHONY_DB) --port $(BENCH_TELEPHONY_PORT) $(BENCH_ARGS)
+
+## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
+bench-mailing:
+	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT))

@@ -42,6 +42,8 @@
         "views/privacy_consent_page_templates.xml",
         "views/mail_message_views.xml",
         "wizard/privacy_consent_request_wizard_views.xml",
+        "views/mailing_mailing_views.xml",
+        "views/mailing_trace_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

@@ -19,3 +19,10 @@ from . import privacy_reachability_report
 from . import ir_attachment
 from . import privacy_telephony
 from . import res_users_apikeys
+from . import mail_thread_blacklist
+from . import mail_thread_phone
+from . import mail_blacklist
+from . import phone_blacklist
+from . import mailing_subscription
+from . import mailing_trace
+from . import mailing_mailing

@@ -281,7 +281,7 @@ class PrivacyTelephony(models.AbstractModel):
         if phone is not None:
             number = self._read_number(phone, country)
             partners = Partner.search_fetch(
-                Partner._privacy_number_domain(number), fnames, limit=MAX_MATCHES + 1
+                Partner._privacy_number_domain([number]), fnames, limit=MAX_MATCHES + 1
             )
             matched_by = {
                 partner.id: [

@@ -140,13 +140,14 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _privacy_number_domain(self, number_e164):
-        """Partners whose phone or mobile is ``number_e164``: equality on the
-        indexed E.164 columns, so PostgreSQL never scans the partners."""
+    def _privacy_number_domain(self, numbers):
+        """Partners whose phone or mobile is one of ``numbers`` (E.164): on the
+        indexed normalised columns, so PostgreSQL never scans the partners."""
+        numbers = list(numbers)
         return [
             "|",
-            ("gdpr_phone_e164", "=", number_e164),
-            ("gdpr_mobile_e164", "=", number_e164),
+            ("gdpr_phone_e164", "in", numbers),
+            ("gdpr_mobile_e164", "in", numbers),
         ]
 
     @api.depends_context("uid")
@@ -240,6 +241,25 @@ class ResPartner(models.Model):
         ``mail.thread``)."""
         self.ensure_one()
         return self
+
+    def _privacy_withdraw(self, channel, method, note, consent_types=None):
+        """Withdraw, as the person asked, the consents of ``self`` that are valid
+        for ``channel`` (among ``consent_types`` when given).
+
+        Each withdrawn consent gets its history row, saying how the withdrawal
+        arrived (``method``) and why (``note``).
+
+        :return: the withdrawn ``privacy.partner.consent`` records
+        """
+        Consent = self.env["privacy.partner.consent"]
+        if not self:
+            return Consent
+        consents = Consent.search(
+            [("partner_id", "in", self.ids)]
+            + Consent._valid_domain(channel, consent_types=consent_types)
+        )
+        consents.write({"state": "withdrawn", "method": method, "note": note})
+        return consents
 
     # ------------------------------------------------------------
     # Search filters

@@ -20,3 +20,5 @@ from . import test_request_notice
 from . import test_consent_tour
 from . import test_telephony_service
 from . import test_telephony_api
+from . import test_mass_mailing
+from . import test_mailing_unsubscribe

@@ -392,13 +392,13 @@ class TestTelephonyService(TelephonyCase):
     # Performance: indexed lookup, constant number of queries
     # ------------------------------------------------------------
 
-    def test_lookup_uses_indexed_equality(self):
+    def test_lookup_uses_the_indexed_numbers(self):
         Partner = self.env["res.partner"].with_user(self.user_privacy)
-        query = Partner._search(Partner._privacy_number_domain(FR_NUMBER))
+        query = Partner._search(Partner._privacy_number_domain([FR_NUMBER]))
         sql = query.select()
         code = " ".join(sql.code.split())
-        self.assertIn('"res_partner"."gdpr_phone_e164" = %s', code)
-        self.assertIn('"res_partner"."gdpr_mobile_e164" = %s', code)
+        self.assertIn('"res_partner"."gdpr_phone_e164" IN %s', code)
+        self.assertIn('"res_partner"."gdpr_mobile_e164" IN %s', code)
         self.assertNotIn("like", code.lower())
         # Both columns have their btree index (partial: numbers only).
         self.env.cr.execute(

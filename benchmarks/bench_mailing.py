@@ -1,0 +1,343 @@
+"""Benchmark: the consent filter of mass mailings against Odoo without it.
+
+In its own database (created with privacy_gdpr on first run), loads 100,000
+partners with SQL bulk inserts: half with a valid e-mail consent, a tenth with an
+expired one, a tenth with a withdrawn one, the rest without an answer (the
+"no answer" lines come from the foundation's placeholders).
+
+Then, in one run, it queues the same e-mail mailing with the company switch
+"mass mailings filter recipients" on and off, at 1,000 and at 100,000
+recipients. QUEUING is what the mass mailing queue does for a mailing until its
+first batch of e-mails exists:
+
+1. ``mailing._get_remaining_recipients()``: the recipients left to send to;
+   switch on, this is where the whole filter runs: the recipients without a
+   valid consent get their cancelled trace (one INSERT ... SELECT);
+2. ``mailing.action_send_mail(first_batch)``: Odoo's composer renders the first
+   ``mail.batch_size`` (50) remaining recipients into queued ``mail.mail``
+   records with their traces. Nothing is sent (the force-send limit is 0, as for
+   any large mailing).
+
+Step 1 is also timed alone. The SQL queries the filter adds (on minus off) are
+counted at both sizes, and those of the form's "recipients without consent"
+counter. Queuing the whole mailing (every e-mail composed) is not measured at
+100,000: Odoo's own duplicate check re-reads every trace of the mailing at each
+batch of 50, which takes hours at that size on a small machine; the script
+prints instead the cost of one cancelled recipient and of one e-mail of the
+first batch.
+
+Each measurement runs in a transaction rolled back afterwards, so every run
+starts from the same state; on and off alternate after a warm-up, and the
+medians are compared.
+
+Usage: python benchmarks/bench_mailing.py [--database NAME] [--repeat N]
+"""
+
+import argparse
+import logging
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONF = ROOT / ".odoo.conf"
+PARTNERS = 100_000
+SMALL = 1_000
+BATCH = 50  # Odoo's default mail.batch_size
+REF_SMALL, REF_LARGE = "bench-mailing-s", "bench-mailing-l"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default="privacy_gdpr_bench_mailing")
+    parser.add_argument("--repeat", type=int, default=5)
+    return parser.parse_args()
+
+
+def install(database):
+    """Create the database with privacy_gdpr when it does not exist yet."""
+    import odoo
+    from odoo.service import db
+
+    if db.exp_db_exist(database):
+        return
+    print(f"Creating database {database} with privacy_gdpr...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            str(CONF),
+            "-d",
+            database,
+            "-i",
+            "privacy_gdpr",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            f"--http-port={odoo.tools.config['http_port']}",
+        ],
+        check=True,
+    )
+
+
+def load(env):
+    """Insert the partners and their consents once, with SQL bulk statements."""
+    cr = env.cr
+    cr.execute(
+        "SELECT count(*) FROM res_partner WHERE ref IN %s", [(REF_SMALL, REF_LARGE)]
+    )
+    if cr.fetchone()[0] == PARTNERS:
+        return
+    print(f"Loading {PARTNERS:,} partners...", flush=True)
+    start = time.perf_counter()
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, complete_name, email, email_normalized,
+                                 ref, lang, type, active, is_company,
+                                 create_uid, write_uid, create_date, write_date)
+        SELECT 'Bench ' || i, 'Bench ' || i,
+               'bench' || i || '@example.com', 'bench' || i || '@example.com',
+               CASE WHEN i <= %(small)s THEN %(ref_small)s ELSE %(ref_large)s END,
+               'en_US', 'contact', true, false, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM generate_series(1, %(count)s) AS i
+        """,
+        {
+            "count": PARTNERS,
+            "small": SMALL,
+            "ref_small": REF_SMALL,
+            "ref_large": REF_LARGE,
+        },
+    )
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id "
+        "WHERE commercial_partner_id IS NULL"
+    )
+    partners = env["res.partner"].search([("ref", "in", [REF_SMALL, REF_LARGE])])
+    env["privacy.partner.consent"]._create_placeholders(partners=partners)
+    email_type = env.ref("privacy_gdpr.consent_type_commercial_email")
+    # i % 10 in 0..4: valid; 5: given long ago, expired today; 6: withdrawn;
+    # 7..9: no answer. Spread over the ids so both sizes have the same mix.
+    cr.execute(
+        """
+        UPDATE privacy_partner_consent c
+           SET state = CASE WHEN p.id %% 10 = 6 THEN 'withdrawn' ELSE 'given' END,
+               method = 'import',
+               date_given = CASE WHEN p.id %% 10 = 5
+                                 THEN current_date - 2000 ELSE current_date - 10 END,
+               date_expiry = CASE WHEN p.id %% 10 = 5
+                                  THEN current_date - 2000 + 1095
+                                  ELSE current_date - 10 + 1095 END
+          FROM res_partner p
+         WHERE c.partner_id = p.id AND c.type_id = %s AND p.ref IN %s
+           AND p.id %% 10 <= 6
+        """,
+        [email_type.id, (REF_SMALL, REF_LARGE)],
+    )
+    env["ir.config_parameter"].set_param("mail.mail.force.send.limit", "0")
+    cr.execute("ANALYZE")
+    env.invalidate_all()
+    print(f"Loaded in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def mailing_for(env, refs, name):
+    Mailing = env["mailing.mailing"]
+    mailing = Mailing.search([("name", "=", name)], limit=1)
+    if not mailing:
+        mailing = Mailing.create(
+            {
+                "name": name,
+                "subject": "Our news",
+                "body_html": "<p>Hello {{ object.name }}, here is our news.</p>",
+                "mailing_model_id": env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr(
+                    [("ref", "in", refs), ("is_blacklisted", "=", False)]
+                ),
+            }
+        )
+    return mailing.id
+
+
+def vacuum(database):
+    """Clean up the rows of the rolled-back runs, so that each run finds the
+    tables as the first one did."""
+    import psycopg2
+
+    from odoo.sql_db import connection_info_for
+
+    _name, params = connection_info_for(database)
+    connection = psycopg2.connect(**params)
+    connection.autocommit = True
+    with connection.cursor() as cr:
+        cr.execute(
+            "VACUUM ANALYZE mailing_trace, mail_mail, mail_message, res_partner, "
+            "privacy_partner_consent"
+        )
+    connection.close()
+
+
+def measure(registry, mailing_id, switch, step):
+    """Run ``step`` on the mailing once, in a transaction rolled back afterwards.
+
+    :return: (seconds, queries, cancelled traces, queued e-mails, what ``step``
+        returned)
+    """
+    from odoo import SUPERUSER_ID, api
+
+    vacuum(registry.db_name)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        mailing = env["mailing.mailing"].browse(mailing_id)
+        mailing.user_id.company_id.privacy_check_mass_mailing = switch
+        env.flush_all()
+        env.invalidate_all()
+        queries = cr.sql_log_count
+        start = time.perf_counter()
+        returned = step(mailing)
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        queries = cr.sql_log_count - queries
+        cr.execute(
+            "SELECT count(*) FILTER (WHERE failure_type = 'privacy_no_consent'), "
+            "count(*) FILTER (WHERE trace_status = 'outgoing') "
+            "FROM mailing_trace WHERE mass_mailing_id = %s",
+            [mailing_id],
+        )
+        cancelled, queued = cr.fetchone()
+        cr.rollback()
+    return elapsed, queries, cancelled, queued, returned
+
+
+def queue_mailing(mailing):
+    """:return: the seconds of the first batch alone"""
+    remaining = mailing._get_remaining_recipients()
+    start = time.perf_counter()
+    mailing.action_send_mail(remaining[:BATCH])
+    mailing.env.flush_all()
+    return time.perf_counter() - start
+
+
+def remaining_recipients(mailing):
+    mailing._get_remaining_recipients()
+
+
+def compare(registry, mailings, step, repeat):
+    """``{size: {switch: [runs]}}``, on and off alternating after a warm-up."""
+    results = {}
+    for size, mailing_id in mailings.items():
+        for switch in (True, False):
+            measure(registry, mailing_id, switch, step)
+        runs = {True: [], False: []}
+        for run in range(repeat):
+            for switch in (True, False):
+                runs[switch].append(measure(registry, mailing_id, switch, step))
+            print(f"  {size} recipients: run {run + 1}/{repeat} done", flush=True)
+        results[size] = runs
+    return results
+
+
+def median(runs):
+    return statistics.median(run[0] for run in runs)
+
+
+def report(results):
+    print(
+        f"{'recipients':>10} {'switch':>6} {'median s':>9} {'min s':>7} "
+        f"{'queries':>7} {'cancelled':>9} {'queued':>7}"
+    )
+    for size, runs in results.items():
+        for switch in (True, False):
+            _elapsed, queries, cancelled, queued, _returned = runs[switch][-1]
+            fastest = min(run[0] for run in runs[switch])
+            print(
+                f"{size:>10} {'on' if switch else 'off':>6} "
+                f"{median(runs[switch]):9.3f} {fastest:7.3f} {queries:7d} "
+                f"{cancelled:9d} {queued:7d}"
+            )
+
+
+def counter(registry, mailing_id):
+    """Queries and seconds of the form's counter, and its value."""
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        mailing = env["mailing.mailing"].browse(mailing_id)
+        mailing.user_id.company_id.privacy_check_mass_mailing = True
+        env.flush_all()
+        warm = mailing.privacy_no_consent_count  # the form reads the mailing
+        mailing.invalidate_recordset(["privacy_no_consent_count"])
+        queries, start = cr.sql_log_count, time.perf_counter()
+        value = mailing.privacy_no_consent_count
+        assert value == warm
+        elapsed, queries = time.perf_counter() - start, cr.sql_log_count - queries
+        cr.rollback()
+    return queries, elapsed, value
+
+
+def main():
+    args = parse_args()
+    sys.path.insert(0, str(ROOT))
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])
+    odoo.netsvc.init_logger()
+    logging.getLogger("odoo.addons.mass_mailing").setLevel(logging.WARNING)
+    # As in Odoo's tests: the composer must not commit between batches, so that
+    # every measurement can be rolled back.
+    threading.current_thread().testing = True
+    install(args.database)
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        load(env)
+        mailings = {
+            "1,000": mailing_for(env, [REF_SMALL], "Bench mailing 1,000"),
+            "100,000": mailing_for(
+                env, [REF_SMALL, REF_LARGE], "Bench mailing 100,000"
+            ),
+        }
+        cr.commit()
+
+    print(f"\nRecipients step, {args.repeat} runs each:")
+    step = compare(registry, mailings, remaining_recipients, args.repeat)
+    print(f"\nQueuing (recipients + first batch), {args.repeat} runs each:")
+    full = compare(registry, mailings, queue_mailing, args.repeat)
+
+    print("\n== Recipients step: _get_remaining_recipients() ==")
+    report(step)
+    print(f"\n== Queuing: recipients + first batch of {BATCH} e-mails ==")
+    report(full)
+    print("\n== Summary ==")
+    for size in mailings:
+        ratio = median(full[size][True]) / median(full[size][False])
+        step_ratio = median(step[size][True]) / median(step[size][False])
+        ours = full[size][True][-1][1] - full[size][False][-1][1]
+        print(
+            f"{size:>7} recipients: queuing ratio on/off {ratio:.3f} "
+            f"(target <= 1.15), recipients step alone {step_ratio:.2f}; "
+            f"SQL queries added by the filter: {ours}"
+        )
+    size = "100,000"
+    cancelled = step[size][True][-1][2]
+    per_cancelled = (median(step[size][True]) - median(step[size][False])) / cancelled
+    per_email = statistics.median(run[4] for run in full[size][False]) / BATCH
+    print(
+        f"Cost of the filter per cancelled recipient: {per_cancelled * 1e6:.0f} µs; "
+        f"Odoo's cost per e-mail of the first batch: {per_email * 1e3:.1f} ms"
+    )
+    for size, mailing_id in mailings.items():
+        queries, elapsed, value = counter(registry, mailing_id)
+        print(
+            f"Form counter, {size} recipients: {value:,} without consent, "
+            f"{queries} queries, {elapsed:.3f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+from odoo import models
+
+
+class MailBlacklist(models.Model):
+    _inherit = "mail.blacklist"
+
+    def _add(self, email, message=None):
+        """Odoo's e-mail unsubscribe ends here: the person no longer wants
+        marketing e-mails, so their e-mail marketing consents are withdrawn."""
+        record = super()._add(email, message=message)
+        if record.email and not self.env.context.get("privacy_no_withdrawal"):
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("email_normalized", "=", record.email)])
+            )
+            partners._privacy_withdraw(
+                "mass_mailing",
+                "email",
+                self.env._(
+                    "Unsubscribed: %(email)s was added to the e-mail blocklist.",
+                    email=record.email,
+                ),
+            )
+        return record

@@ -1,0 +1,418 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.query import Query
+
+from .privacy_consent_type import CHANNEL_FIELDS
+
+# The consent channel each mailing type needs.
+MAILING_CHANNELS = {"mail": "mass_mailing", "sms": "sms"}
+# Per mailing type: the mixin giving a recipient its own address, the field
+# matching that address to partners, the address, Odoo's blocklist of such
+# addresses and its column.
+RECIPIENT_ADDRESSES = {
+    "mail": (
+        "mail.thread.blacklist",
+        "privacy_email_partner_ids",
+        "email_normalized",
+        "mail.blacklist",
+        "email",
+    ),
+    "sms": (
+        "mail.thread.phone",
+        "privacy_phone_partner_ids",
+        "phone_sanitized",
+        "phone.blacklist",
+        "number",
+    ),
+}
+NO_CONSENT = "privacy_no_consent"
+
+
+class MailingMailing(models.Model):
+    _inherit = "mailing.mailing"
+
+    privacy_consent_type_ids = fields.Many2many(
+        "privacy.consent.type",
+        string="Consent types",
+        domain="[('allow_sms' if mailing_type == 'sms' else 'allow_mass_mailing', "
+        "'=', True)]",
+        help="The consents this mailing relies on: it reaches only recipients with "
+        "a valid consent of one of these types on the day it is sent. Empty: any "
+        "valid consent allowing e-mail marketing (SMS for an SMS mailing) counts.",
+    )
+    privacy_filter_active = fields.Boolean(
+        string="Filtered on consent", compute="_compute_privacy_filter_active"
+    )
+    privacy_no_consent_count = fields.Integer(
+        string="Recipients without consent",
+        compute="_compute_privacy_no_consent_count",
+        help="Recipients that will be cancelled, today, for lack of a valid consent.",
+    )
+    privacy_no_consent_cancelled = fields.Integer(
+        string="Cancelled for lack of consent",
+        compute="_compute_privacy_no_consent_cancelled",
+    )
+    privacy_recipient_warning = fields.Char(
+        compute="_compute_privacy_recipient_warning"
+    )
+
+    @api.constrains("privacy_consent_type_ids", "mailing_type")
+    def _check_privacy_consent_types(self):
+        for mailing in self:
+            channel = mailing._privacy_channel()
+            wrong = mailing.privacy_consent_type_ids.filtered(
+                lambda t, channel=channel: not channel or not t[CHANNEL_FIELDS[channel]]
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "The consent type “%(type)s” does not allow this kind of "
+                        "mailing.",
+                        type=wrong[0].name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Who has a consent
+    # ------------------------------------------------------------
+
+    def _privacy_channel(self):
+        return MAILING_CHANNELS.get(self.mailing_type)
+
+    @api.depends("mailing_type", "user_id")
+    @api.depends_context("company")
+    def _compute_privacy_filter_active(self):
+        for mailing in self:
+            mailing.privacy_filter_active = mailing._privacy_filters_recipients()
+
+    def _privacy_filters_recipients(self):
+        """Whether this mailing reaches only recipients with a consent: the switch
+        of the company of its responsible (who it is sent for), else the current
+        company's."""
+        self.ensure_one()
+        company = self.user_id.company_id or self.env.company
+        return bool(self._privacy_channel()) and company._privacy_check_active(
+            "mass_mailing"
+        )
+
+    def _privacy_partner_field(self):
+        """The target's stored many2one to the recipient partner, if any."""
+        Target = self.env[self.mailing_model_real]
+        return next(
+            (
+                fname
+                for fname in Target._mail_get_partner_fields()
+                if Target._fields[fname].type == "many2one"
+                and Target._fields[fname].store
+                and Target._fields[fname].comodel_name == "res.partner"
+            ),
+            None,
+        )
+
+    def _privacy_address_info(self):
+        """``(match field, address field, blocklist model, blocklist column)`` of
+        the target's own address for this mailing type, or None when the target
+        has no such address."""
+        Target = self.env[self.mailing_model_real]
+        mixin, *info = RECIPIENT_ADDRESSES[self.mailing_type]
+        return info if isinstance(Target, self.pool[mixin]) else None
+
+    def _privacy_consent_domain(self):
+        """Recipients (records of the target model) with a valid consent for this
+        mailing today, as a domain PostgreSQL evaluates in subqueries.
+
+        A partner answers for itself; a record with a partner answers through it;
+        a record without one (or a model without partner field) through the
+        partners sharing its normalised e-mail, or its sanitised number for SMS,
+        any of them with a valid consent being enough. A model that offers none
+        of these has no consent at all.
+        """
+        self.ensure_one()
+        partner_domain = self.env["res.partner"]._privacy_consent_domain(
+            self._privacy_channel(),
+            consent_types=self.privacy_consent_type_ids or None,
+        )
+        if self.mailing_model_real == "res.partner":
+            return partner_domain
+        partner_fname = self._privacy_partner_field()
+        address_info = self._privacy_address_info()
+        if not partner_fname and not address_info:
+            return expression.FALSE_DOMAIN
+        by_partner = [(partner_fname, "any", partner_domain)] if partner_fname else []
+        by_address = [(address_info[0], "any", partner_domain)] if address_info else []
+        if not (by_partner and by_address):
+            return by_partner or by_address
+        return expression.OR(
+            [by_partner, expression.AND([[(partner_fname, "=", False)], by_address])]
+        )
+
+    def _privacy_reachable_domain(self, serializable=False):
+        """Recipients Odoo itself would not cancel for a missing or blocklisted
+        address: only those are cancelled for lack of consent, so that the others
+        keep Odoo's own failure type.
+
+        :param serializable: use Odoo's blocklist fields (for a window action)
+            instead of a subquery (for the count and the traces, one query)
+        """
+        address_info = self._privacy_address_info()
+        if not address_info:
+            return []
+        _match, address, blocklist_model, blocklist_fname = address_info
+        domain = [(address, "!=", False)]
+        if serializable:
+            blocked = {
+                "mail": "is_blacklisted",
+                "sms": "phone_sanitized_blacklisted",
+            }[self.mailing_type]
+            return domain + [(blocked, "=", False)]
+        Blocklist = self.env[blocklist_model].sudo()
+        query = Blocklist._search([])
+        blocked = query.subselect(
+            Blocklist._field_to_sql(query.table, blocklist_fname, query)
+        )
+        return domain + [(address, "not in", blocked)]
+
+    def _privacy_consenting_query(self):
+        """The target's records with a valid consent for this mailing today (the
+        rule of :meth:`_privacy_consent_domain`), as a query aliased
+        ``privacy_consenting`` so that it can be correlated to the recipients."""
+        Target = self.env[self.mailing_model_real]
+        domain = self._privacy_consent_domain()
+        if Target._active_name:
+            domain = expression.AND([[(Target._active_name, "=", True)], domain])
+        consenting = Query(self.env, "privacy_consenting", Target._table_sql)
+        expression.expression(domain, Target, "privacy_consenting", consenting)
+        return consenting
+
+    # ------------------------------------------------------------
+    # Before sending: how many, and who
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "mailing_model_real",
+        "mailing_domain",
+        "mailing_type",
+        "contact_list_ids",
+        "privacy_consent_type_ids",
+        "state",
+        "user_id",
+    )
+    @api.depends_context("company")
+    def _compute_privacy_no_consent_count(self):
+        for mailing in self:
+            if (
+                mailing.state not in ("draft", "in_queue")
+                or not mailing.mailing_model_real
+                or not mailing._privacy_filters_recipients()
+            ):
+                mailing.privacy_no_consent_count = 0
+                continue
+            # The recipients Odoo counts, except those with a consent: one query.
+            # A set difference, as it stays linear whatever PostgreSQL guesses
+            # of the size of the recipients (it guesses badly on "Blacklist").
+            recipients = self.env[mailing.mailing_model_real]._search(
+                expression.AND(
+                    [
+                        mailing._get_recipients_domain(),
+                        mailing._privacy_reachable_domain(),
+                    ]
+                )
+            )
+            [(mailing.privacy_no_consent_count,)] = self.env.execute_query(
+                SQL(
+                    "SELECT COUNT(*) FROM (%s EXCEPT %s) AS no_consent",
+                    recipients.select(),
+                    mailing._privacy_consenting_query().select(),
+                )
+            )
+
+    @api.depends("mailing_model_real", "mailing_type", "user_id")
+    @api.depends_context("company")
+    def _compute_privacy_recipient_warning(self):
+        for mailing in self:
+            untied = (
+                mailing.mailing_model_real
+                and mailing._privacy_filters_recipients()
+                and mailing._privacy_consent_domain() == expression.FALSE_DOMAIN
+            )
+            mailing.privacy_recipient_warning = (
+                self.env._(
+                    "The recipients of this mailing cannot be tied to a contact (no "
+                    "contact, e-mail or number to match): none of them has a valid "
+                    "consent, so all of them will be cancelled."
+                )
+                if untied
+                else False
+            )
+
+    def action_view_privacy_no_consent(self):
+        """The recipients that lack consent, with the same rule as the count."""
+        self.ensure_one()
+        domain = expression.AND(
+            [
+                self._get_recipients_domain(),
+                [
+                    expression.NOT_OPERATOR,
+                    *expression.normalize_domain(self._privacy_consent_domain()),
+                ],
+                self._privacy_reachable_domain(serializable=True),
+            ]
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recipients without valid consent"),
+            "res_model": self.mailing_model_real,
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------
+    # After sending: the statistics
+    # ------------------------------------------------------------
+
+    def _compute_privacy_no_consent_cancelled(self):
+        counts = dict(
+            self.env["mailing.trace"]
+            .sudo()
+            ._read_group(
+                [
+                    ("mass_mailing_id", "in", self.ids),
+                    ("failure_type", "=", NO_CONSENT),
+                ],
+                ["mass_mailing_id"],
+                ["__count"],
+            )
+        )
+        for mailing in self:
+            mailing.privacy_no_consent_cancelled = counts.get(mailing, 0)
+
+    def action_view_traces_privacy_no_consent(self):
+        action = self._action_view_traces_filtered("canceled")
+        action["context"]["search_default_filter_privacy_no_consent"] = True
+        return action
+
+    # ------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------
+
+    def _get_remaining_recipients(self):
+        # Every sending path asks here (the queue, "Send now", SMS): the
+        # recipients without consent are cancelled with a trace, which also keeps
+        # them out of the next calls.
+        res_ids = super()._get_remaining_recipients()
+        if res_ids and self._privacy_filters_recipients():
+            return self._privacy_cancel_without_consent(res_ids)
+        return res_ids
+
+    def _action_send_mail(self, res_ids=None):
+        filtered = self.filtered(lambda mailing: mailing._privacy_filters_recipients())
+        for mailing in filtered:
+            # Explicit ids skip _get_remaining_recipients: filter them the same way.
+            kept = (
+                mailing._privacy_cancel_without_consent(res_ids)
+                if res_ids
+                else mailing._get_remaining_recipients()
+            )
+            if kept:
+                super(MailingMailing, mailing)._action_send_mail(kept)
+            elif mailing.mailing_type == "mail" and (
+                res_ids or mailing.privacy_no_consent_cancelled
+            ):
+                # Everybody left lacks consent: done, as when the queue finds
+                # nobody to send to.
+                mailing.write(
+                    {
+                        "state": "done",
+                        "sent_date": fields.Datetime.now(),
+                        "kpi_mail_required": not mailing.sent_date,
+                    }
+                )
+            else:
+                # No recipient at all: what Odoo does.
+                super(MailingMailing, mailing)._action_send_mail(res_ids)
+        return super(MailingMailing, self - filtered)._action_send_mail(res_ids)
+
+    def _privacy_cancel_without_consent(self, res_ids):
+        """Cancel the recipients among ``res_ids`` that lack a valid consent today,
+        each with a trace of failure type "No valid consent", in one statement.
+
+        :return: the other ids, in their order
+        """
+        cancelled = set(self._privacy_insert_cancelled_traces(res_ids))
+        if not cancelled:
+            return res_ids
+        return [res_id for res_id in res_ids if res_id not in cancelled]
+
+    def _privacy_insert_cancelled_traces(self, res_ids):
+        self.ensure_one()
+        mailing = self.sudo()
+        Target = mailing.env[mailing.mailing_model_real]
+        # Given ids are cancelled even archived; the consent rule itself keeps
+        # Odoo's defaults (active partners only).
+        query = Target.with_context(active_test=False)._search(
+            mailing._privacy_reachable_domain()
+        )
+        # One array literal: PostgreSQL reads 100,000 ids from it several times
+        # faster than from an IN list of as many constants.
+        id_array = "{" + ",".join(map(str, map(int, res_ids))) + "}"
+        query.add_where(
+            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
+        )
+        # A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
+        # probes for a few recipients, one hash join for many.
+        consenting = mailing._privacy_consenting_query()
+        consenting.add_where(
+            SQL(
+                "%s = %s",
+                SQL.identifier(consenting.table, "id"),
+                SQL.identifier(query.table, "id"),
+            )
+        )
+        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
+        address_info = mailing._privacy_address_info()
+        address = (
+            Target._field_to_sql(query.table, address_info[1], query)
+            if address_info
+            else SQL("NULL")
+        )
+        is_sms = mailing.mailing_type == "sms"
+        now, uid = self.env.cr.now(), self.env.uid
+        select = query.select(
+            SQL("%s", mailing.mailing_type),
+            SQL("%s", mailing.mailing_model_real),
+            SQL.identifier(query.table, "id"),
+            SQL("%s", mailing.id),
+            # stored related field: the raw insert must write it
+            SQL("%s", mailing.campaign_id.id or None),
+            SQL("NULL") if is_sms else address,
+            address if is_sms else SQL("NULL"),
+            # like Odoo's SMS traces, a random code (unused: nothing is sent)
+            SQL("substr(md5(random()::text), 1, 3)") if is_sms else SQL("NULL"),
+            SQL("%s, %s", "cancel", NO_CONSENT),
+            SQL("%s, %s, %s, %s", uid, now, uid, now),
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mailing_trace (
+                    trace_type, model, res_id, mass_mailing_id, campaign_id,
+                    email, sms_number, sms_code, trace_status, failure_type,
+                    create_uid, create_date, write_uid, write_date)
+                %s
+                RETURNING res_id
+                """,
+                select,
+            )
+        )
+        self.env["mailing.trace"].invalidate_model()
+        self.invalidate_recordset()
+        return [res_id for (res_id,) in rows]
+
+    def _get_seen_list_extra(self):
+        # A record cancelled for lack of consent received nothing: another
+        # recipient with the same address is no duplicate of it.
+        join, where = super()._get_seen_list_extra()
+        return join, f"{where} AND s.failure_type IS DISTINCT FROM '{NO_CONSENT}'"

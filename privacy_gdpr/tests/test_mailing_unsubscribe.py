@@ -1,0 +1,184 @@
+from urllib.parse import urlsplit
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .test_mass_mailing import MassMailingCase
+
+
+class UnsubscribeCase(MassMailingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Same person twice, with e-mail, single e-mail and SMS consents.
+        cls.p_twin = cls.env["res.partner"].create(
+            {"name": "A valid twin", "email": "Valid@example.com"}
+        )
+        cls.give(cls.p_twin, cls.type_newsletter)
+        cls.p_valid.mobile = "+33 6 12 34 56 01"
+        cls.give(cls.p_valid, cls.type_email)
+        cls.give(cls.p_valid, cls.type_sms)
+
+    def contact(self, email, mailing_lists, **vals):
+        return self.env["mailing.contact"].create(
+            {
+                "name": email,
+                "email": email,
+                "subscription_ids": [
+                    Command.create({"list_id": mailing_list.id})
+                    for mailing_list in mailing_lists
+                ],
+                **vals,
+            }
+        )
+
+    def assertWithdrawn(self, partners, consent_type, method, note):
+        for partner in partners:
+            consent = self.consent(partner, consent_type)
+            self.assertEqual(consent.state, "withdrawn")
+            last = consent.history_ids.sorted("id")[-1]
+            self.assertEqual((last.old_state, last.new_state), ("given", "withdrawn"))
+            self.assertEqual(last.method, method)
+            self.assertIn(note, last.note)
+
+    def assertGiven(self, partner, consent_type):
+        self.assertEqual(self.consent(partner, consent_type).state, "given")
+
+
+@tagged("post_install", "-at_install")
+class TestWithdrawal(UnsubscribeCase):
+    def test_withdraw_only_valid_consents_of_the_channel(self):
+        partners = self.p_valid | self.p_expired | self.p_none
+        withdrawn = partners._privacy_withdraw(
+            "mass_mailing", "email", "Asked by phone"
+        )
+        self.assertEqual(withdrawn, self.consent(self.p_valid, self.type_newsletter))
+        self.assertWithdrawn(self.p_valid, self.type_newsletter, "email", "by phone")
+        self.assertGiven(self.p_valid, self.type_email)
+        self.assertGiven(self.p_valid, self.type_sms)
+        # expired on its own: nothing to withdraw, no history
+        self.assertEqual(
+            self.consent(self.p_expired, self.type_newsletter).state, "given"
+        )
+
+    def test_blocklisted_email_withdraws_email_marketing(self):
+        self.env["mail.blacklist"]._add("Camille <VALID@example.com>")
+        self.assertWithdrawn(
+            self.p_valid | self.p_twin, self.type_newsletter, "email", "blocklist"
+        )
+        self.assertGiven(self.p_valid, self.type_email)
+        self.assertGiven(self.p_valid, self.type_sms)
+
+    def test_blocklisted_number_withdraws_sms(self):
+        self.env["phone.blacklist"].add("+33 6 12 34 56 01")
+        self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
+        self.assertGiven(self.p_valid, self.type_newsletter)
+
+    def test_leaving_every_list_withdraws(self):
+        news, offers = self.env["mailing.list"].create(
+            [{"name": "News"}, {"name": "Offers"}]
+        )
+        self.contact("valid@example.com", news | offers, mobile="+33612345601")
+        news._update_subscription_from_email("valid@example.com", opt_out=True)
+        self.assertGiven(self.p_valid, self.type_newsletter)
+        offers._update_subscription_from_email("valid@example.com", opt_out=True)
+        self.assertWithdrawn(
+            self.p_valid | self.p_twin, self.type_newsletter, "web_form", "every"
+        )
+        self.assertWithdrawn(self.p_valid, self.type_sms, "web_form", "every")
+        self.assertGiven(self.p_valid, self.type_email)
+
+    def test_bounces_blocklist_without_withdrawing(self):
+        traces = self.env["mailing.trace"].create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": self.p_valid.id,
+                    "email": "valid@example.com",
+                    "trace_status": "bounce",
+                }
+                for _i in range(5)
+            ]
+        )
+        self.env.flush_all()
+        # Bounced over two weeks, as Odoo requires before blocklisting.
+        self.env.cr.execute(
+            "UPDATE mailing_trace "
+            "SET write_date = now() - (id %% 5) * interval '4 days' WHERE id IN %s",
+            [tuple(traces.ids)],
+        )
+        traces.invalidate_recordset(["write_date"])
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "bounced_email": "valid@example.com",
+                "bounced_partner": self.env["res.partner"],
+                "bounced_msg_ids": [],
+                "bounced_message": self.env["mail.message"],
+                "email_from": "mailer-daemon@example.com",
+                "to": "bounce@example.com",
+                "message_id": "<bounce@example.com>",
+            },
+        )
+        self.assertTrue(self.p_valid.is_blacklisted)
+        self.assertGiven(self.p_valid, self.type_newsletter)
+
+
+@tagged("post_install", "-at_install")
+class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
+    """Odoo's own unsubscribe routes, as the person reaches them."""
+
+    def one_click(self, url):
+        """POST to Odoo's one-click unsubscribe address, as a mail client does
+        (RFC 8058; the body is left out: Odoo ignores it)."""
+        parts = urlsplit(url)
+        return self.opener.post(
+            f"{self.base_url()}{parts.path}?{parts.query}", timeout=12
+        )
+
+    def test_email_footer_one_click(self):
+        mailing = self.mailing(self.p_valid)
+        mailing.action_send_mail()
+        url = mailing._get_unsubscribe_oneclick_url(
+            "valid@example.com", self.p_valid.id
+        )
+        self.assertEqual(self.one_click(url).status_code, 200)
+        self.assertTrue(self.p_valid.is_blacklisted)
+        self.assertWithdrawn(
+            self.p_valid | self.p_twin, self.type_newsletter, "email", "blocklist"
+        )
+
+    def test_mailing_list_footer(self):
+        mailing_list = self.env["mailing.list"].create({"name": "News"})
+        contact = self.contact("valid@example.com", mailing_list)
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "News",
+                "body_html": "<p>News</p>",
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "contact_list_ids": mailing_list.ids,
+            }
+        )
+        url = mailing._get_unsubscribe_oneclick_url("valid@example.com", contact.id)
+        self.assertEqual(self.one_click(url).status_code, 200)
+        self.assertTrue(contact.subscription_ids.opt_out)
+        self.assertFalse(self.p_valid.is_blacklisted)
+        self.assertWithdrawn(
+            self.p_valid | self.p_twin, self.type_newsletter, "web_form", "every"
+        )
+
+    def test_sms_stop_link(self):
+        mailing = self.mailing(self.p_valid, mailing_type="sms")
+        mailing.action_send_mail()
+        trace = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
+        self.assertEqual(trace.trace_status, "outgoing")
+        response = self.url_open(
+            f"/sms/{mailing.id}/unsubscribe/{trace.sms_code}"
+            "?sms_number=%2B33%206%2012%2034%2056%2001"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(
+            self.env["phone.blacklist"].search([("number", "=", "+33612345601")])
+        )
+        self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
+        self.assertGiven(self.p_valid, self.type_newsletter)
