@@ -216,8 +216,8 @@ class TestConsentRequest(PrivacyRequestCase):
         expected = {
             self.partner: ("vos préférences de contact", "Choisir mes préférences"),
             self.partner_2: (
-                "le tue preferenze di contatto",
-                "Scegli le mie preferenze",
+                "le Sue preferenze di contatto",
+                "Scelga le Sue preferenze",
             ),
             english: ("your privacy preferences", "Choose my preferences"),
         }
@@ -234,5 +234,5 @@ class TestConsentRequest(PrivacyRequestCase):
         )
         template = self.env.ref("privacy_gdpr.mail_template_consent_confirm")
         self.assertIn(
-            "Conferma il mio consenso", template.with_context(lang="it_IT").body_html
+            "Confermi il Suo consenso", template.with_context(lang="it_IT").body_html
         )
