@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.mail.wizard.mail_compose_message import MailComposer
 from odoo.addons.mass_mailing.models.mailing import MassMailing
 from odoo.addons.mass_mailing_sms.models.mailing_mailing import (
     Mailing as SmsMailing,
@@ -374,6 +375,50 @@ class TestMassMailingEmail(MassMailingCase):
             return queries
 
         self.assertEqual(filter_queries(3), filter_queries(80))
+
+    def test_cancelled_traces_are_written_when_the_mailing_completes(self):
+        partners = self.p_valid | self.p_none | self.p_expired
+        mailing = self.mailing(partners)
+        mailing.action_launch()
+        self.assertEqual(mailing.privacy_no_consent_count, 2)
+
+        # What the queue asks first: only the consenting recipient remains, and
+        # nothing is written yet (the e-mails go first).
+        self.assertEqual(mailing._get_remaining_recipients(), self.p_valid.ids)
+        self.assertFalse(self.traces(mailing))
+
+        self.env["mailing.mailing"]._process_mass_mailing_queue()
+
+        self.assertEqual(mailing.state, "done")
+        self.assertCancelled(mailing, self.p_none | self.p_expired)
+        self.assertSent(mailing, self.p_valid)
+        self.assertEqual(mailing.privacy_no_consent_cancelled, 2)
+        # Written once: running the cancellation again adds nothing.
+        mailing._privacy_insert_cancelled_traces((self.p_none | self.p_expired).ids)
+        self.assertCancelled(mailing, self.p_none | self.p_expired)
+        self.assertEqual(mailing.canceled, 2)
+
+    def test_consent_changes_while_the_mailing_is_composed(self):
+        """Consent is checked once before composing: a recipient excluded then
+        gets no e-mail from this sending even if it gives consent while the
+        e-mails are composed, and is the one cancelled at the end."""
+        mailing = self.mailing(self.p_valid | self.p_none)
+        compose = MailComposer._action_send_mail_mass_mail
+
+        def compose_while_consenting(composer, res_ids, auto_commit=False):
+            # The person answers "yes" on the preference page meanwhile.
+            self.give(self.p_none, self.type_newsletter)
+            self.assertEqual(res_ids, self.p_valid.ids)
+            return compose(composer, res_ids, auto_commit=auto_commit)
+
+        with patch.object(
+            MailComposer, "_action_send_mail_mass_mail", compose_while_consenting
+        ):
+            mailing.action_send_mail()
+
+        self.assertCancelled(mailing, self.p_none)
+        self.assertSent(mailing, self.p_valid)
+        self.assertEqual(mailing.state, "done")
 
     def test_explicit_recipients_are_filtered_too(self):
         mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
