@@ -298,43 +298,70 @@ class MailingMailing(models.Model):
     # Sending
     # ------------------------------------------------------------
 
+    def _privacy_samples_recipients(self):
+        """Whether this mailing is an A/B test drawing a random sample."""
+        return self.ab_testing_enabled and not self.ab_testing_is_winner_mailing
+
+    def _get_recipients(self):
+        # Every sending path asks here through _get_remaining_recipients (the
+        # queue, "Send now", SMS): the recipients without a valid consent today
+        # are left out by the search itself, which PostgreSQL answers with one
+        # more semi-join (and fewer ids to read and to look up in the traces).
+        # Those Odoo cancels itself (no address, blocklisted) stay for Odoo.
+        # An A/B sample is drawn among all recipients, then filtered (below).
+        if not self._privacy_filters_recipients() or self._privacy_samples_recipients():
+            return super()._get_recipients()
+        domain = expression.AND(
+            [
+                self._get_recipients_domain(),
+                expression.OR(
+                    [
+                        self._privacy_consent_domain(),
+                        [
+                            expression.NOT_OPERATOR,
+                            *expression.normalize_domain(
+                                self._privacy_reachable_domain()
+                            ),
+                        ],
+                    ]
+                ),
+            ]
+        )
+        return self.env[self.mailing_model_real].search(domain).ids
+
     def _get_remaining_recipients(self):
-        # Every sending path asks here (the queue, "Send now", SMS): only the
-        # recipients with a valid consent right now remain. The others get their
-        # cancelled trace when the mailing completes (see _action_send_mail),
-        # not before the first e-mail: writing tens of thousands of traces would
-        # delay the sending for nothing.
         res_ids = super()._get_remaining_recipients()
-        if not res_ids or not self._privacy_filters_recipients():
+        if not self._privacy_filters_recipients():
             return res_ids
-        kept, excluded = self._privacy_split_by_consent(res_ids)
-        if excluded and not kept:
+        if self._privacy_samples_recipients():
+            # A sample is random: its recipients without consent are cancelled
+            # at once, their traces marking them as drawn.
+            return self._privacy_cancel_without_consent(res_ids)
+        if not res_ids:
             # Nobody left to send to: the queue marks the mailing done without
             # calling _action_send_mail, so it completes here.
-            self._privacy_insert_cancelled_traces(excluded)
-        return kept
+            self._privacy_cancel_remaining()
+        return res_ids
 
     def _action_send_mail(self, res_ids=None):
         filtered = self.filtered(lambda mailing: mailing._privacy_filters_recipients())
         for mailing in filtered:
-            # Consent is checked once, before composing: the recipients excluded
-            # now are never composed by this call, even if they give consent
-            # meanwhile, and they are the ones cancelled afterwards.
-            kept, excluded = mailing._privacy_split_by_consent(
-                res_ids
-                or super(MailingMailing, mailing)._get_remaining_recipients()
+            # Explicit ids skip _get_remaining_recipients: filter them the same way.
+            kept = (
+                mailing._privacy_cancel_without_consent(res_ids)
+                if res_ids
+                else mailing._get_remaining_recipients()
             )
             if kept:
                 super(MailingMailing, mailing)._action_send_mail(kept)
-            elif not excluded:
-                # No recipient at all: what Odoo does.
-                super(MailingMailing, mailing)._action_send_mail(res_ids)
-            # Every recipient composed: the mailing is complete, its statistics
-            # now count the recipients without consent.
-            mailing._privacy_insert_cancelled_traces(excluded)
-            if excluded and not kept and mailing.mailing_type == "mail":
-                # Everybody lacked consent: done, as when the queue finds nobody
-                # to send to.
+                if not res_ids and not mailing._privacy_samples_recipients():
+                    # Every recipient composed: the mailing is complete.
+                    mailing._privacy_cancel_remaining()
+            elif mailing.mailing_type == "mail" and (
+                res_ids or mailing.privacy_no_consent_cancelled
+            ):
+                # Everybody left lacks consent: done, as when the queue finds
+                # nobody to send to.
                 mailing.write(
                     {
                         "state": "done",
@@ -342,28 +369,48 @@ class MailingMailing(models.Model):
                         "kpi_mail_required": not mailing.sent_date,
                     }
                 )
+            else:
+                # No recipient at all: what Odoo does.
+                super(MailingMailing, mailing)._action_send_mail(res_ids)
         return super(MailingMailing, self - filtered)._action_send_mail(res_ids)
+
+    def _privacy_cancel_remaining(self):
+        """Complete the mailing: each of its recipients still without a trace
+        and without a valid consent gets its cancelled trace, "No valid
+        consent", in one statement (the rule of the form's counter, so the
+        counter read before sending equals these traces)."""
+        self.ensure_one()
+        query = self.env[self.mailing_model_real]._search(
+            expression.AND(
+                [
+                    self._get_recipients_domain(),
+                    self._privacy_reachable_domain(),
+                    [
+                        expression.NOT_OPERATOR,
+                        *expression.normalize_domain(self._privacy_consent_domain()),
+                    ],
+                ]
+            )
+        )
+        query.add_where(
+            SQL(
+                "NOT EXISTS (SELECT 1 FROM mailing_trace WHERE "
+                "mailing_trace.mass_mailing_id = %s AND mailing_trace.model = %s "
+                "AND mailing_trace.res_id = %s)",
+                self.id,
+                self.mailing_model_real,
+                SQL.identifier(query.table, "id"),
+            )
+        )
+        self._privacy_insert_cancelled_traces(query)
 
     def _privacy_cancel_without_consent(self, res_ids):
         """Cancel the recipients among ``res_ids`` that lack a valid consent today,
-        each with a trace of failure type "No valid consent".
+        each with a trace of failure type "No valid consent", in one statement.
 
         :return: the other ids, in their order
         """
-        kept, excluded = self._privacy_split_by_consent(res_ids)
-        self._privacy_insert_cancelled_traces(excluded)
-        return kept
-
-    def _privacy_split_by_consent(self, res_ids):
-        """``res_ids`` split, in one query, into those with a valid consent today
-        (in their order) and those without. Recipients Odoo itself cancels (no
-        address, blocklisted) are kept: Odoo gives them its own failure type.
-
-        :return: (kept ids, excluded ids)
-        """
         self.ensure_one()
-        if not res_ids:
-            return [], []
         mailing = self.sudo()
         Target = mailing.env[mailing.mailing_model_real]
         # Given ids are cancelled even archived; the consent rule itself keeps
@@ -373,12 +420,9 @@ class MailingMailing(models.Model):
         )
         # One array literal: PostgreSQL reads 100,000 ids from it several times
         # faster than from an IN list of as many constants.
+        id_array = "{" + ",".join(map(str, map(int, res_ids))) + "}"
         query.add_where(
-            SQL(
-                "%s = ANY(%s::int[])",
-                SQL.identifier(query.table, "id"),
-                self._privacy_id_array(res_ids),
-            )
+            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
         )
         # A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
         # probes for a few recipients, one hash join for many.
@@ -391,42 +435,20 @@ class MailingMailing(models.Model):
             )
         )
         query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
-        excluded = [res_id for (res_id,) in self.env.execute_query(query.select())]
-        if not excluded:
-            return list(res_ids), []
-        excluded_set = set(excluded)
-        return [res_id for res_id in res_ids if res_id not in excluded_set], excluded
+        cancelled = set(self._privacy_insert_cancelled_traces(query))
+        if not cancelled:
+            return res_ids
+        return [res_id for res_id in res_ids if res_id not in cancelled]
 
-    @api.model
-    def _privacy_id_array(self, ids):
-        return "{" + ",".join(map(str, map(int, ids))) + "}"
+    def _privacy_insert_cancelled_traces(self, query):
+        """Insert a cancelled "No valid consent" trace for each record of
+        ``query`` (on the target model), in one ``INSERT … SELECT``.
 
-    def _privacy_insert_cancelled_traces(self, res_ids):
-        """Write the cancelled "No valid consent" trace of the recipients
-        ``res_ids``, in one statement; a recipient that already has a trace of
-        this mailing (written by a concurrent run) keeps it."""
+        :return: the ids of these records
+        """
         self.ensure_one()
-        if not res_ids:
-            return
         mailing = self.sudo()
         Target = mailing.env[mailing.mailing_model_real]
-        query = Target.with_context(active_test=False)._search([])
-        query.add_where(
-            SQL(
-                "%s = ANY(%s::int[])",
-                SQL.identifier(query.table, "id"),
-                self._privacy_id_array(res_ids),
-            )
-        )
-        query.add_where(
-            SQL(
-                "NOT EXISTS (SELECT 1 FROM mailing_trace t WHERE "
-                "t.mass_mailing_id = %s AND t.model = %s AND t.res_id = %s)",
-                mailing.id,
-                mailing.mailing_model_real,
-                SQL.identifier(query.table, "id"),
-            )
-        )
         address_info = mailing._privacy_address_info()
         address = (
             Target._field_to_sql(query.table, address_info[1], query)
@@ -449,7 +471,7 @@ class MailingMailing(models.Model):
             SQL("%s, %s", "cancel", NO_CONSENT),
             SQL("%s, %s, %s, %s", uid, now, uid, now),
         )
-        self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
                 """
                 INSERT INTO mailing_trace (
@@ -457,12 +479,14 @@ class MailingMailing(models.Model):
                     email, sms_number, sms_code, trace_status, failure_type,
                     create_uid, create_date, write_uid, write_date)
                 %s
+                RETURNING res_id
                 """,
                 select,
             )
         )
         self.env["mailing.trace"].invalidate_model()
         self.invalidate_recordset()
+        return [res_id for (res_id,) in rows]
 
     def _get_seen_list_extra(self):
         # A record cancelled for lack of consent received nothing: another

@@ -366,7 +366,7 @@ class TestMassMailingEmail(MassMailingCase):
                 ]
             )
             mailing = self.mailing(partners)
-            res_ids = MassMailing._get_remaining_recipients(mailing)
+            res_ids = MassMailing._get_recipients(mailing)
             self.env.flush_all()
             queries = self.cr.sql_log_count
             self.assertFalse(mailing._privacy_cancel_without_consent(res_ids))
@@ -393,32 +393,35 @@ class TestMassMailingEmail(MassMailingCase):
         self.assertCancelled(mailing, self.p_none | self.p_expired)
         self.assertSent(mailing, self.p_valid)
         self.assertEqual(mailing.privacy_no_consent_cancelled, 2)
-        # Written once: running the cancellation again adds nothing.
-        mailing._privacy_insert_cancelled_traces((self.p_none | self.p_expired).ids)
+        # Written once: completing again adds nothing.
+        mailing._privacy_cancel_remaining()
         self.assertCancelled(mailing, self.p_none | self.p_expired)
         self.assertEqual(mailing.canceled, 2)
 
     def test_consent_changes_while_the_mailing_is_composed(self):
-        """Consent is checked once before composing: a recipient excluded then
-        gets no e-mail from this sending even if it gives consent while the
-        e-mails are composed, and is the one cancelled at the end."""
-        mailing = self.mailing(self.p_valid | self.p_none)
+        """The recipients are fixed when the sending starts (consent checked
+        then): one without consent then gets nothing from this sending even if
+        it consents while the e-mails are composed."""
+        mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
         compose = MailComposer._action_send_mail_mass_mail
 
-        def compose_while_consenting(composer, res_ids, auto_commit=False):
-            # The person answers "yes" on the preference page meanwhile.
-            self.give(self.p_none, self.type_newsletter)
+        def compose_while_answering(composer, res_ids, auto_commit=False):
             self.assertEqual(res_ids, self.p_valid.ids)
+            # Meanwhile, on the preference page: p_none says yes.
+            self.give(self.p_none, self.type_newsletter)
             return compose(composer, res_ids, auto_commit=auto_commit)
 
         with patch.object(
-            MailComposer, "_action_send_mail_mass_mail", compose_while_consenting
+            MailComposer, "_action_send_mail_mass_mail", compose_while_answering
         ):
             mailing.action_send_mail()
 
-        self.assertCancelled(mailing, self.p_none)
-        self.assertSent(mailing, self.p_valid)
         self.assertEqual(mailing.state, "done")
+        self.assertSent(mailing, self.p_valid)
+        # A trace says why nothing was sent: p_none has a valid consent now, so
+        # it gets none rather than a false "No valid consent".
+        self.assertCancelled(mailing, self.p_expired)
+        self.assertNotIn(self.p_none.id, self.traces(mailing))
 
     def test_explicit_recipients_are_filtered_too(self):
         mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
