@@ -223,9 +223,7 @@ class TestUnsubscribeToPreferences(PrivacyRequestHttpCase, UnsubscribeCase):
         self.assertIn(f"/mailing/{mailing.id}/unsubscribe_oneclick", one_click)
 
         self.submit(urlsplit(footer).path, {self.type_newsletter: "refused"})
-        self.assertEqual(
-            self.consent(reader, self.type_newsletter).state, "withdrawn"
-        )
+        self.assertEqual(self.consent(reader, self.type_newsletter).state, "withdrawn")
         # Withdrawn: the next mailing cancels the reader.
         next_mailing = self.mailing(reader)
         next_mailing.action_send_mail()
