@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 from odoo.tools.query import Query
 
 from .privacy_consent_type import CHANNEL_FIELDS
@@ -203,30 +203,35 @@ class MailingMailing(models.Model):
     def _compute_privacy_no_consent_count(self):
         for mailing in self:
             if (
-                mailing.state not in ("draft", "in_queue")
+                mailing.state not in ("draft", "in_queue", "sending")
                 or not mailing.mailing_model_real
                 or not mailing._privacy_filters_recipients()
             ):
                 mailing.privacy_no_consent_count = 0
                 continue
-            # The recipients Odoo counts, except those with a consent: one query.
-            # A set difference, as it stays linear whatever PostgreSQL guesses
-            # of the size of the recipients (it guesses badly on "Blacklist").
-            recipients = self.env[mailing.mailing_model_real]._search(
-                expression.AND(
-                    [
-                        mailing._get_recipients_domain(),
-                        mailing._privacy_reachable_domain(),
-                    ]
-                )
-            )
             [(mailing.privacy_no_consent_count,)] = self.env.execute_query(
                 SQL(
-                    "SELECT COUNT(*) FROM (%s EXCEPT %s) AS no_consent",
-                    recipients.select(),
-                    mailing._privacy_consenting_query().select(),
+                    "SELECT COUNT(*) FROM (%s) AS no_consent",
+                    mailing._privacy_no_consent_ids(),
                 )
             )
+
+    def _privacy_no_consent_ids(self):
+        """The ids of the recipients Odoo counts (and would send to) that lack
+        a valid consent today, as one SQL set difference: it stays linear
+        whatever PostgreSQL guesses of the size of the recipients (it guesses
+        badly on "Blacklist", and a nested loop on 100,000 rows takes minutes).
+        The form's counter counts them; completing the mailing cancels them."""
+        recipients = self.env[self.mailing_model_real]._search(
+            expression.AND(
+                [self._get_recipients_domain(), self._privacy_reachable_domain()]
+            )
+        )
+        return SQL(
+            "%s EXCEPT %s",
+            recipients.select(),
+            self._privacy_consenting_query().select(),
+        )
 
     @api.depends("mailing_model_real", "mailing_type", "user_id")
     @api.depends_context("company")
@@ -298,13 +303,49 @@ class MailingMailing(models.Model):
     # Sending
     # ------------------------------------------------------------
 
+    def _privacy_samples_recipients(self):
+        """Whether this mailing is an A/B test drawing a random sample."""
+        return self.ab_testing_enabled and not self.ab_testing_is_winner_mailing
+
+    def _get_recipients(self):
+        # Every sending path asks here through _get_remaining_recipients (the
+        # queue, "Send now", SMS): the recipients without a valid consent today
+        # are left out by the search itself, which PostgreSQL answers with one
+        # more semi-join (and fewer ids to read and to look up in the traces).
+        # Those Odoo cancels itself (no address, blocklisted) stay for Odoo.
+        # An A/B sample is drawn among all recipients, then filtered (below).
+        if not self._privacy_filters_recipients() or self._privacy_samples_recipients():
+            return super()._get_recipients()
+        domain = expression.AND(
+            [
+                self._get_recipients_domain(),
+                expression.OR(
+                    [
+                        self._privacy_consent_domain(),
+                        [
+                            expression.NOT_OPERATOR,
+                            *expression.normalize_domain(
+                                self._privacy_reachable_domain()
+                            ),
+                        ],
+                    ]
+                ),
+            ]
+        )
+        return self.env[self.mailing_model_real].search(domain).ids
+
     def _get_remaining_recipients(self):
-        # Every sending path asks here (the queue, "Send now", SMS): the
-        # recipients without consent are cancelled with a trace, which also keeps
-        # them out of the next calls.
         res_ids = super()._get_remaining_recipients()
-        if res_ids and self._privacy_filters_recipients():
+        if not self._privacy_filters_recipients():
+            return res_ids
+        if self._privacy_samples_recipients():
+            # A sample is random: its recipients without consent are cancelled
+            # at once, their traces marking them as drawn.
             return self._privacy_cancel_without_consent(res_ids)
+        if not res_ids:
+            # Nobody left to send to: the queue marks the mailing done without
+            # calling _action_send_mail, so it completes here.
+            self._privacy_cancel_remaining()
         return res_ids
 
     def _action_send_mail(self, res_ids=None):
@@ -318,6 +359,9 @@ class MailingMailing(models.Model):
             )
             if kept:
                 super(MailingMailing, mailing)._action_send_mail(kept)
+                if not res_ids and not mailing._privacy_samples_recipients():
+                    # Every recipient composed: the mailing is complete.
+                    mailing._privacy_cancel_remaining()
             elif mailing.mailing_type == "mail" and (
                 res_ids or mailing.privacy_no_consent_cancelled
             ):
@@ -335,18 +379,32 @@ class MailingMailing(models.Model):
                 super(MailingMailing, mailing)._action_send_mail(res_ids)
         return super(MailingMailing, self - filtered)._action_send_mail(res_ids)
 
+    def _privacy_cancel_remaining(self):
+        """Complete the mailing: each of its recipients still without a trace
+        and without a valid consent gets its cancelled trace, "No valid
+        consent", in one statement (the rule of the form's counter, so the
+        counter read before sending equals these traces)."""
+        self.ensure_one()
+        Target = self.env[self.mailing_model_real].with_context(active_test=False)
+        query = Target._search([])
+        query.add_where(
+            SQL(
+                "%s IN (%s EXCEPT SELECT res_id FROM mailing_trace "
+                "WHERE mass_mailing_id = %s AND model = %s)",
+                SQL.identifier(query.table, "id"),
+                self._privacy_no_consent_ids(),
+                self.id,
+                self.mailing_model_real,
+            )
+        )
+        self._privacy_insert_cancelled_traces(query)
+
     def _privacy_cancel_without_consent(self, res_ids):
         """Cancel the recipients among ``res_ids`` that lack a valid consent today,
         each with a trace of failure type "No valid consent", in one statement.
 
         :return: the other ids, in their order
         """
-        cancelled = set(self._privacy_insert_cancelled_traces(res_ids))
-        if not cancelled:
-            return res_ids
-        return [res_id for res_id in res_ids if res_id not in cancelled]
-
-    def _privacy_insert_cancelled_traces(self, res_ids):
         self.ensure_one()
         mailing = self.sudo()
         Target = mailing.env[mailing.mailing_model_real]
@@ -372,6 +430,20 @@ class MailingMailing(models.Model):
             )
         )
         query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
+        cancelled = set(self._privacy_insert_cancelled_traces(query))
+        if not cancelled:
+            return res_ids
+        return [res_id for res_id in res_ids if res_id not in cancelled]
+
+    def _privacy_insert_cancelled_traces(self, query):
+        """Insert a cancelled "No valid consent" trace for each record of
+        ``query`` (on the target model), in one ``INSERT … SELECT``.
+
+        :return: the ids of these records
+        """
+        self.ensure_one()
+        mailing = self.sudo()
+        Target = mailing.env[mailing.mailing_model_real]
         address_info = mailing._privacy_address_info()
         address = (
             Target._field_to_sql(query.table, address_info[1], query)
@@ -416,3 +488,44 @@ class MailingMailing(models.Model):
         # recipient with the same address is no duplicate of it.
         join, where = super()._get_seen_list_extra()
         return join, f"{where} AND s.failure_type IS DISTINCT FROM '{NO_CONSENT}'"
+
+    # ------------------------------------------------------------
+    # The way out
+    # ------------------------------------------------------------
+
+    def _get_unsubscribe_url(self, email_to, res_id):
+        """The unsubscribe link of the e-mail's footer (and of its web version)
+        leads to the person's preference page, where they withdraw their
+        consents, when the mailing filters on consent (otherwise withdrawing
+        would not stop the e-mails) and the recipient is one contact. Odoo's
+        unsubscribe page otherwise; its one-click unsubscribe (List-Unsubscribe
+        header) is kept: it blocklists the address, which withdraws the consents
+        of every contact with it."""
+        partner = self._privacy_unsubscribe_partner(email_to, res_id)
+        if partner:
+            return partner._privacy_preferences_url(
+                company=self.user_id.company_id or self.env.company
+            )
+        return super()._get_unsubscribe_url(email_to, res_id)
+
+    def _privacy_unsubscribe_partner(self, email_to, res_id):
+        """The contact who answers for the recipient ``res_id`` (itself, its
+        partner, else the one contact with its normalised e-mail), when nobody
+        else uses the address: withdrawing on one of several contacts sharing
+        an address would not stop the e-mails to the others."""
+        self.ensure_one()
+        email = email_normalize(email_to)
+        if not (email and res_id and self._privacy_filters_recipients()):
+            return None
+        Partner = self.env["res.partner"].sudo()
+        sharing = Partner.search([("email_normalized", "=", email)], limit=2)
+        record = self.env[self.mailing_model_real].sudo().browse(res_id).exists()
+        if record._name == "res.partner":
+            partner = record
+        else:
+            partner_fname = self._privacy_partner_field()
+            partner = record[partner_fname] if partner_fname else Partner
+            partner = partner or (sharing if len(sharing) == 1 else Partner)
+        if not partner or sharing - partner:
+            return None
+        return partner

@@ -1,8 +1,11 @@
 from urllib.parse import urlsplit
 
+from lxml import html
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from .consent_request_common import PrivacyRequestHttpCase
 from .test_mass_mailing import MassMailingCase
 
 
@@ -182,3 +185,92 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
         )
         self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
         self.assertGiven(self.p_valid, self.type_newsletter)
+
+
+@tagged("post_install", "-at_install")
+class TestUnsubscribeToPreferences(PrivacyRequestHttpCase, UnsubscribeCase):
+    """The footer's unsubscribe link of a sent marketing e-mail, followed."""
+
+    FOOTER = '<p>News</p><p><a href="/unsubscribe_from_list">Unsubscribe</a></p>'
+
+    def sent_links(self, mailing, record):
+        """The footer link and the List-Unsubscribe header of the e-mail sent
+        to ``record``, as Odoo prepares them for the mail server."""
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mailing_id", "=", mailing.id), ("res_id", "=", record.id)])
+        )
+        [outgoing] = mail._prepare_outgoing_list()
+        [footer] = [
+            href
+            for href in html.fromstring(outgoing["body"]).xpath("//a/@href")
+            if "unsubscribe" in href or "/privacy/" in href
+        ]
+        return footer, outgoing["headers"]["List-Unsubscribe"]
+
+    def test_footer_opens_the_preference_page_and_withdraws(self):
+        reader = self.env["res.partner"].create(
+            {"name": "Reader", "email": "reader@example.com"}
+        )
+        self.give(reader, self.type_newsletter)
+        mailing = self.mailing(reader, body_html=self.FOOTER)
+        mailing.action_send_mail()
+
+        footer, one_click = self.sent_links(mailing, reader)
+        self.assertEqual(footer, reader._privacy_preferences_url(self.company))
+        # The one-click header stays Odoo's (it withdraws through the blocklist).
+        self.assertIn(f"/mailing/{mailing.id}/unsubscribe_oneclick", one_click)
+
+        self.submit(urlsplit(footer).path, {self.type_newsletter: "refused"})
+        self.assertEqual(self.consent(reader, self.type_newsletter).state, "withdrawn")
+        # Withdrawn: the next mailing cancels the reader.
+        next_mailing = self.mailing(reader)
+        next_mailing.action_send_mail()
+        self.assertCancelled(next_mailing, reader)
+
+    def test_list_contact_matched_by_email(self):
+        reader = self.env["res.partner"].create(
+            {"name": "Reader", "email": "reader@example.com"}
+        )
+        self.give(reader, self.type_newsletter)
+        mailing_list = self.env["mailing.list"].create({"name": "News"})
+        matched = self.contact("Reader@Example.com", mailing_list)
+        unknown = self.contact("stranger@example.com", mailing_list)
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "News",
+                "body_html": self.FOOTER,
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "contact_list_ids": mailing_list.ids,
+                "keep_archives": True,
+            }
+        )
+        self.assertEqual(
+            mailing._get_unsubscribe_url("reader@example.com", matched.id),
+            reader._privacy_preferences_url(self.company),
+        )
+        # Nobody to answer for: Odoo's page.
+        self.assertIn(
+            f"/mailing/{mailing.id}/confirm_unsubscribe",
+            mailing._get_unsubscribe_url("stranger@example.com", unknown.id),
+        )
+
+    def test_odoo_page_when_the_address_is_shared_or_the_filter_off(self):
+        # p_valid and p_twin share an address: withdrawing on one would not
+        # stop the e-mails to the other; Odoo's page blocklists the address.
+        mailing = self.mailing(self.p_valid, body_html=self.FOOTER)
+        mailing.action_send_mail()
+        footer, _one_click = self.sent_links(mailing, self.p_valid)
+        self.assertIn(f"/mailing/{mailing.id}/confirm_unsubscribe", footer)
+        parts = urlsplit(footer)
+        self.assertEqual(self.url_open(f"{parts.path}?{parts.query}").status_code, 200)
+
+        self.company.privacy_check_mass_mailing = False
+        reader = self.env["res.partner"].create(
+            {"name": "Reader", "email": "reader@example.com"}
+        )
+        self.assertIn(
+            "/confirm_unsubscribe",
+            mailing._get_unsubscribe_url("reader@example.com", reader.id),
+        )

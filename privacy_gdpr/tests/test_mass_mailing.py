@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.mail.wizard.mail_compose_message import MailComposer
 from odoo.addons.mass_mailing.models.mailing import MassMailing
 from odoo.addons.mass_mailing_sms.models.mailing_mailing import (
     Mailing as SmsMailing,
@@ -365,7 +366,7 @@ class TestMassMailingEmail(MassMailingCase):
                 ]
             )
             mailing = self.mailing(partners)
-            res_ids = MassMailing._get_remaining_recipients(mailing)
+            res_ids = MassMailing._get_recipients(mailing)
             self.env.flush_all()
             queries = self.cr.sql_log_count
             self.assertFalse(mailing._privacy_cancel_without_consent(res_ids))
@@ -374,6 +375,53 @@ class TestMassMailingEmail(MassMailingCase):
             return queries
 
         self.assertEqual(filter_queries(3), filter_queries(80))
+
+    def test_cancelled_traces_are_written_when_the_mailing_completes(self):
+        partners = self.p_valid | self.p_none | self.p_expired
+        mailing = self.mailing(partners)
+        mailing.action_launch()
+        self.assertEqual(mailing.privacy_no_consent_count, 2)
+
+        # What the queue asks first: only the consenting recipient remains, and
+        # nothing is written yet (the e-mails go first).
+        self.assertEqual(mailing._get_remaining_recipients(), self.p_valid.ids)
+        self.assertFalse(self.traces(mailing))
+
+        self.env["mailing.mailing"]._process_mass_mailing_queue()
+
+        self.assertEqual(mailing.state, "done")
+        self.assertCancelled(mailing, self.p_none | self.p_expired)
+        self.assertSent(mailing, self.p_valid)
+        self.assertEqual(mailing.privacy_no_consent_cancelled, 2)
+        # Written once: completing again adds nothing.
+        mailing._privacy_cancel_remaining()
+        self.assertCancelled(mailing, self.p_none | self.p_expired)
+        self.assertEqual(mailing.canceled, 2)
+
+    def test_consent_changes_while_the_mailing_is_composed(self):
+        """The recipients are fixed when the sending starts (consent checked
+        then): one without consent then gets nothing from this sending even if
+        it consents while the e-mails are composed."""
+        mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
+        compose = MailComposer._action_send_mail_mass_mail
+
+        def compose_while_answering(composer, res_ids, auto_commit=False):
+            self.assertEqual(res_ids, self.p_valid.ids)
+            # Meanwhile, on the preference page: p_none says yes.
+            self.give(self.p_none, self.type_newsletter)
+            return compose(composer, res_ids, auto_commit=auto_commit)
+
+        with patch.object(
+            MailComposer, "_action_send_mail_mass_mail", compose_while_answering
+        ):
+            mailing.action_send_mail()
+
+        self.assertEqual(mailing.state, "done")
+        self.assertSent(mailing, self.p_valid)
+        # A trace says why nothing was sent: p_none has a valid consent now, so
+        # it gets none rather than a false "No valid consent".
+        self.assertCancelled(mailing, self.p_expired)
+        self.assertNotIn(self.p_none.id, self.traces(mailing))
 
     def test_explicit_recipients_are_filtered_too(self):
         mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
