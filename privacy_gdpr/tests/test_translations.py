@@ -40,7 +40,9 @@ class TestTranslations(TransactionCase):
         for module in modules.mapped("name"):
             terms = self.current_terms(module)
             self.assertTrue(terms)
-            template = {entry.msgid for entry in self.catalogue(module, f"{module}.pot")}
+            template = {
+                entry.msgid for entry in self.catalogue(module, f"{module}.pot")
+            }
             self.assertFalse(
                 sorted(terms - template),
                 f"{module}.pot is out of date: export it again",
