@@ -109,14 +109,17 @@ class PreforkServer:
                     f"see {self.log_path}"
                 )
             try:
-                if requests.get(f"{self.url}/web/health", timeout=5).ok:
-                    break
+                ready = requests.get(f"{self.url}/web/health", timeout=5).ok
             except requests.RequestException:
-                pass
+                ready = False  # not listening yet
+            if ready:
+                break
             time.sleep(0.5)
         else:
             self.stop()
-            raise RuntimeError(f"Odoo did not answer on {self.url}; see {self.log_path}")
+            raise RuntimeError(
+                f"Odoo did not answer on {self.url}; see {self.log_path}"
+            )
         # Each worker loads the registry before its first request: warm both.
         threads = [
             threading.Thread(target=self._warm_up) for _i in range(self.workers * 2)
@@ -154,9 +157,7 @@ class PreforkServer:
         starts = list(LOG_RECORD_RE.finditer(text))
         return [
             (match.group(1), text[match.start() : end])
-            for match, end in zip(
-                starts, [m.start() for m in starts[1:]] + [len(text)]
-            )
+            for match, end in zip(starts, [m.start() for m in starts[1:]] + [len(text)])
         ]
 
     def problems(self, offset=0):
@@ -312,19 +313,15 @@ def remove_fixture(database, fixture):
             "DELETE FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%s)",
             [fixture.partner_ids],
         )
-        cr.execute(
-            "DELETE FROM res_partner WHERE id = ANY(%s)", [fixture.partner_ids]
-        )
+        cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [fixture.partner_ids])
         users = env["res.users"].browse(fixture.user_ids).exists()
-        cr.execute(
-            "DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", [users.ids]
-        )
+        cr.execute("DELETE FROM res_users_apikeys WHERE user_id = ANY(%s)", [users.ids])
         user_partners = users.partner_id
         try:
             with cr.savepoint():
                 users.unlink()
                 user_partners.unlink()
-        except Exception:  # noqa: BLE001 referenced elsewhere: archive them
+        except Exception:
             users.write({"active": False})
 
 
@@ -417,9 +414,9 @@ def api_call(session, base_url, key, endpoint, payload):
         timeout=REQUEST_TIMEOUT,
     )
     return response.status_code, (
-        response.json() if response.headers.get("Content-Type", "").startswith(
-            "application/json"
-        ) else None
+        response.json()
+        if response.headers.get("Content-Type", "").startswith("application/json")
+        else None
     )
 
 
@@ -456,7 +453,7 @@ def run_together(*calls):
         barrier.wait()
         try:
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 reported to the caller
+        except Exception as error:
             results[index] = error
 
     threads = [
@@ -550,7 +547,7 @@ class Soak:
             counter += 1
             try:
                 role(session, rng, f"{index}-{counter}")
-            except Exception as error:  # noqa: BLE001 counted, the soak goes on
+            except Exception as error:
                 self.result.error(f"{role.__name__}: {error!r}")
 
     def _cron(self):
@@ -599,7 +596,9 @@ class Soak:
     def _submit(self, session, rng, _ref):
         # Few partners for several submitters: pages of one partner overlap.
         partner_id = rng.choice(self.fixture.partner_ids[:5])
-        status, form = open_page(session, self.server.url + self.fixture.paths[partner_id])
+        status, form = open_page(
+            session, self.server.url + self.fixture.paths[partner_id]
+        )
         self.result.add(requests=1)
         if not form:
             self.result.error(f"page {partner_id}: {status}")

@@ -16,6 +16,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from . import multiworker as mw
+from .consent_request_common import USER_AGENT, PrivacyRequestHttpCase
 
 _logger = logging.getLogger(__name__)
 
@@ -382,3 +383,37 @@ class TestExpiryMeetsAnAnswer(TransactionCase):
                 [last_trigger, cron.id],
             )
             self.assertTrue(cr.fetchone()[0], "the expiry runs again soon")
+
+
+@tagged("post_install", "-at_install")
+class TestStalePageLoad(PrivacyRequestHttpCase):
+    """One page load posted twice (a second click, a second tab): the second
+    post records nothing; a new page load changes the choices."""
+
+    def test_second_post_of_one_page_load(self):
+        path = self.send_request(self.partner)
+        form = self.form_of(self.open_page(path))
+        data = {
+            field.get("name"): field.get("value")
+            for field in form.xpath(".//input[@type='hidden']")
+        }
+        field_name = f"consent_{self.type_newsletter.id}"
+        headers = {"User-Agent": USER_AGENT}
+        first = self.url_open(
+            form.get("action"), data={**data, field_name: "given"}, headers=headers
+        )
+        self.assertEqual(first.status_code, 200)
+        second = self.url_open(
+            form.get("action"), data={**data, field_name: "refused"}, headers=headers
+        )
+        self.assertEqual(second.status_code, 409)
+        self.assertIn("already recorded", second.text)
+        consent = self.consent(self.partner, self.type_newsletter)
+        self.assertEqual(consent.state, "given")
+        self.assertEqual(consent.history_ids.mapped("new_state"), ["given"])
+        # A new page load carries the new version: its answer is recorded.
+        self.submit(path, {self.type_newsletter: "refused"})
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(
+            consent.history_ids.mapped("new_state"), ["withdrawn", "given"]
+        )
