@@ -27,11 +27,10 @@ Usage: make soak [SOAK_SECONDS=120]
 """
 
 import argparse
-import os
 import importlib.util
+import os
 import sys
 import time
-from pathlib import Path
 
 from bench_telephony import BENCH_DIR, CONF, ROOT, create_database, database_exists
 

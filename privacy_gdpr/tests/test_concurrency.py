@@ -287,6 +287,19 @@ class TestMultiWorker(TransactionCase):
                 states = tuple(row[0] for row in cr.fetchall())
                 self.assertIn(states, [("given", "refused"), ("refused", "given")])
                 self.assertEqual(mw.history_problems(cr, [partner_id]), [])
+                cr.execute(
+                    "SELECT count(*) FROM privacy_consent_history"
+                    " WHERE consent_id = ANY(%s)",
+                    [consent_ids],
+                )
+                rows = cr.fetchone()[0]
+        _logger.info(
+            "two users on one partner, %d rounds: %d history rows, %d retried "
+            "transactions",
+            ROUNDS,
+            rows,
+            self.server.retries(self.log_offset),
+        )
         self.assertServerClean()
 
     def test_soak(self):
@@ -298,7 +311,7 @@ class TestMultiWorker(TransactionCase):
         _logger.info(
             "soak: %d clients, %.0f s, %d requests (%d checks, %d logs, %d pages "
             "recorded, %d already answered), %d errors; rows checked: %d logs, "
-            "%d history rows",
+            "%d history rows; %d retried transactions",
             result.clients,
             result.duration,
             result.requests,
@@ -309,6 +322,7 @@ class TestMultiWorker(TransactionCase):
             len(result.errors),
             figures["log_rows"],
             figures["history_rows"],
+            self.server.retries(self.log_offset),
         )
         self.assertEqual(result.errors, [])
         self.assertEqual(problems, [])
