@@ -50,7 +50,7 @@ def load_multiworker():
     return module
 
 
-def report(args, result, figures, problems, server, offset):
+def report(result, figures, problems, server, offset):
     requests_per_second = result.requests / result.duration
     print()
     print(
@@ -119,7 +119,7 @@ def main():
         server.stop()
     figures, row_problems = mw.verify_soak(args.database, fixture, result)
     problems = {"server": server.problems(offset), "rows": row_problems}
-    report(args, result, figures, problems, server, offset)
+    report(result, figures, problems, server, offset)
     mw.remove_fixture(args.database, fixture)
     ok = not (result.errors or problems["server"] or problems["rows"])
     print(f"soak: {'OK' if ok else 'FAILED'}")
