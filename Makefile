@@ -6,7 +6,7 @@ DEMO_DB ?= privacy_gdpr_demo
 TEST_TAGS ?=
 TEST_DB ?= privacy_gdpr_test
 
-.PHONY: setup test run lint bench-mailing bench-telephony bench-export
+.PHONY: setup test run lint bench-mailing bench-telephony bench-export soak
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -41,3 +41,10 @@ bench-telephony:
 ## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
 bench-mailing:
 	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT))
+
+## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
+SOAK_DB ?= privacy_gdpr_soak
+SOAK_SECONDS ?= 120
+soak:
+	@test -x $(PYTHON) || { echo "soak: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/soak.py --database $(SOAK_DB) --duration $(SOAK_SECONDS) $(SOAK_ARGS)

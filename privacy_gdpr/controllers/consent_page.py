@@ -249,6 +249,24 @@ class PrivacyConsentPage(http.Controller):
                 expiry,
                 error=_("Choose “Yes” or “No” for at least one purpose."),
             )
+        Request._lock_for_answers(partner, consent_request)
+        if post.get("version") != content["version"]:
+            # Answered meanwhile from this very page (a second click, another
+            # tab, a concurrent submission) or changed by us: record nothing,
+            # show the current choices to choose again.
+            return self._render_page(
+                partner,
+                company,
+                action,
+                expiry,
+                error=_(
+                    "Your choices were already recorded, or changed, since this "
+                    "page was opened (from another tab or a second click?). "
+                    "Nothing was recorded now: your current choices are shown "
+                    "below; choose again to change them."
+                ),
+                status=409,
+            )
         consent_request = consent_request or Request._create_for_preferences(
             partner, company
         )

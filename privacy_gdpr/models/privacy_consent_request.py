@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 REQUEST_SCOPE = "privacy_gdpr.consent_request"
 CONFIRM_SCOPE = "privacy_gdpr.consent_confirm"
@@ -238,10 +239,25 @@ class PrivacyConsentRequest(models.Model):
 
     @api.model
     def _expire_requests(self):
-        """Mark expired the requests whose link expired unanswered."""
-        self.sudo().search(
-            [("state", "=", "sent"), ("date_expiry", "<=", fields.Datetime.now())]
-        ).write({"state": "expired"})
+        """Mark expired the requests whose link expired unanswered, in one
+        statement however many they are."""
+        self.flush_model(["state", "date_expiry"])
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s
+                   SET state = 'expired', write_uid = %(uid)s, write_date = %(now)s
+                 WHERE state = 'sent' AND date_expiry <= %(now)s
+                """,
+                table=SQL.identifier(self._table),
+                uid=self.env.uid,
+                now=now,
+            ),
+            # A concurrent answer may make it fail: the cron handles that.
+            log_exceptions=False,
+        )
+        self.invalidate_model(["state", "write_uid", "write_date"])
 
     def _post_on_partner(self, template_xmlid):
         """E-mail the partner with ``template_xmlid`` and keep it in its chatter,
@@ -251,6 +267,10 @@ class PrivacyConsentRequest(models.Model):
         request's ``user_id``.
         """
         self.ensure_one()
+        # Write what is pending first: the template renderer turns any error
+        # into a user error, while a serialization failure (a concurrent answer
+        # or resend) must reach Odoo, which retries the whole transaction.
+        self.env.flush_all()
         self.partner_id.sudo().message_post_with_source(
             template_xmlid,
             subtype_xmlid="privacy_gdpr.mt_consent_request",
@@ -399,7 +419,55 @@ class PrivacyConsentRequest(models.Model):
             "items": items,
             "text_shown": text_shown,
             "digest": hashlib.sha256(text_shown.encode()).hexdigest(),
+            "version": str(self._answers_version(partner)),
         }
+
+    @api.model
+    def _answers_version(self, partner):
+        """The version of ``partner``'s answers: the id of its latest history
+        row (0 without any). Every change of an answer adds a row, so a page
+        posting the version it showed can tell that the answers changed since
+        (another tab, a second click, a concurrent submission)."""
+        self.env["privacy.consent.history"].flush_model(["partner_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MAX(id), 0) FROM privacy_consent_history"
+                " WHERE partner_id = %s",
+                partner.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _lock_for_answers(self, partner, consent_request=None):
+        """Serialise the answers of ``partner`` (through ``consent_request``).
+
+        Locks the rows every answer writes (the request, the partner's answer
+        date), as Odoo locks rows (``FOR NO KEY UPDATE``): a concurrent answer,
+        resend or expiry waits here until the other transaction ends. When that
+        one committed a change, PostgreSQL raises a serialization failure
+        (Odoo's transactions are REPEATABLE READ) and Odoo retries the whole
+        HTTP request in a new transaction, which then sees the new answers
+        (stale page: nothing recorded) or the link superseded or expired.
+        Nothing is written before this lock, so a retry writes nothing twice.
+        """
+        # A failure here is expected under concurrency and retried: not logged.
+        if consent_request:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE",
+                    SQL.identifier(self._table),
+                    consent_request.id,
+                ),
+                log_exceptions=False,
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE",
+                partner.id,
+            ),
+            log_exceptions=False,
+        )
 
     # ------------------------------------------------------------
     # Answers

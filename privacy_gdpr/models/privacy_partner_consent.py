@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from .privacy_consent_type import CHANNEL_FIELDS
@@ -361,9 +362,31 @@ class PrivacyPartnerConsent(models.Model):
     @api.model
     def _cron_expire_and_renew(self):
         today = fields.Date.context_today(self)
-        self._expire_consents(today)
-        self.env["privacy.consent.request"]._expire_requests()
+        self._run_or_retry_soon(self._expire_consents, today)
+        self._run_or_retry_soon(self.env["privacy.consent.request"]._expire_requests)
         self._send_renewal_requests(today)
+
+    @api.model
+    def _run_or_retry_soon(self, step, *args):
+        """Run ``step(*args)``, or leave it to a new run of the scheduled action
+        in a minute when a concurrent transaction changed one of its rows.
+
+        Odoo's transactions are REPEATABLE READ: an expiry statement meeting a
+        row that an answer on the preference page or a resend committed after
+        this run began fails with a serialization failure, and only a new
+        transaction can see that row. The step is undone alone (savepoint), the
+        rest of the run goes on, and no error is logged for a normal race.
+        Links and consents are checked against their dates meanwhile, so a late
+        state changes no answer of the one check.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return step(*args)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            self.env.ref("privacy_gdpr.ir_cron_privacy_consent_expiry")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
+            return None
 
     @api.model
     def _expire_consents(self, date):
@@ -403,7 +426,9 @@ class PrivacyPartnerConsent(models.Model):
                 now=now,
                 date=date,
                 note=self.env._("Expired on its expiry date"),
-            )
+            ),
+            # A concurrent answer may make it fail: the cron handles that.
+            log_exceptions=False,
         )
         expired_ids = [row[0] for row in self.env.cr.fetchall()]
         self.invalidate_model(["state", "write_uid", "write_date"])

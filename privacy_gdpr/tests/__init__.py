@@ -23,3 +23,4 @@ from . import test_telephony_api
 from . import test_mass_mailing
 from . import test_mailing_unsubscribe
 from . import test_translations
+from . import test_concurrency
