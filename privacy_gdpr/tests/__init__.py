@@ -22,3 +22,5 @@ from . import test_telephony_service
 from . import test_telephony_api
 from . import test_mass_mailing
 from . import test_mailing_unsubscribe
+from . import test_hostile_api
+from . import test_hostile_page
