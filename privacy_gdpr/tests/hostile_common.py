@@ -2,7 +2,11 @@ import logging
 from collections import Counter
 from contextlib import contextmanager
 
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import (
+    HealthCheck,
+    settings,
+    strategies as st,
+)
 
 from odoo.tools import SQL
 
@@ -37,8 +41,10 @@ JSON_VALUES = st.recursive(
         st.floats(),
         NASTY_TEXT,
     ),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=10,
 )
 # Besides the addon's own tables, what the public page and the API may write.
@@ -75,7 +81,9 @@ class HostileInputMixin:
                 )
             )
             prints[table] = self.env.cr.fetchone()
-        self.figures["rows checked"] += 2 * sum(count for count, _md5 in prints.values())
+        self.figures["rows checked"] += 2 * sum(
+            count for count, _md5 in prints.values()
+        )
         return prints
 
     @contextmanager

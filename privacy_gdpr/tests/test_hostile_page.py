@@ -1,7 +1,11 @@
 import logging
 from urllib.parse import quote, urlencode, urlparse
 
-from hypothesis import assume, given, strategies as st
+from hypothesis import (
+    assume,
+    given,
+    strategies as st,
+)
 
 from odoo.tests import tagged
 
@@ -25,8 +29,9 @@ ROUTES = tuple(SCOPES)
 # Form fields that the page does not know of; never one of its own.
 EXTRA_FIELDS = st.dictionaries(
     st.text(min_size=1, max_size=30).filter(
-        lambda name: not name.startswith("consent_")
-        and name not in ("csrf_token", "digest")
+        lambda name: (
+            not name.startswith("consent_") and name not in ("csrf_token", "digest")
+        )
     ),
     NASTY_TEXT,
     max_size=5,
@@ -65,7 +70,9 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         self.csrf_token = self.hidden_field(self.paths["consent"], "csrf_token")
         # The text shown, hence its digest, is the same from either link.
         self.digest = self.hidden_field(self.paths["consent"], "digest")
-        self.assertEqual(self.hidden_field(self.paths["preferences"], "digest"), self.digest)
+        self.assertEqual(
+            self.hidden_field(self.paths["preferences"], "digest"), self.digest
+        )
         self.input_names = [
             f"consent_{consent_type.id}"
             for consent_type in self.env["privacy.consent.type"].search([])
@@ -128,7 +135,11 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         assume(Request._verify(SCOPES[route], forged) is None)
         return forged
 
-    @given(data=st.data(), route=st.sampled_from(ROUTES), method=st.sampled_from(["GET", "POST"]))
+    @given(
+        data=st.data(),
+        route=st.sampled_from(ROUTES),
+        method=st.sampled_from(["GET", "POST"]),
+    )
     @HOSTILE_SETTINGS
     def test_forged_links(self, data, route, method):
         forged = self.forged_token(data, route)
@@ -182,13 +193,35 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         if route == "confirm":
             # The confirmation form has no answer nor text: only CSRF and link.
             assume(defect in ("no_csrf", "bad_csrf", "bad_link", "not_a_form"))
-        path = self.paths[route]
         fields = {**extra, "csrf_token": self.csrf_token, "digest": self.digest}
         answer_names = data.draw(
             st.lists(st.sampled_from(self.input_names), unique=True), label="answered"
         )
         for name in answer_names:
             fields[name] = data.draw(st.sampled_from(ANSWERS), label=name)
+        path, forged = self.spoil(data, defect, route, fields)
+        content_type = FORM
+        if defect == "not_a_form":
+            content_type = data.draw(
+                st.sampled_from(["application/json", "text/plain", "application/xml"])
+            )
+        with self.assertUnchanged():
+            response = self.post(f"{path}/submit", fields, content_type)
+        status = DEFECTS[defect]
+        if defect == "bad_link":
+            self.assertForgedLink(response, forged)
+        else:
+            self.assertEqual(response.status_code, status, response.text[:1000])
+        if defect in ("bad_digest", "bad_answer", "no_answer"):
+            # The page again, saying what to do, with nothing recorded.
+            self.assertIn("o_privacy_error", response.text)
+            self.assertIn("o_privacy_consent_form", response.text)
+
+    def spoil(self, data, defect, route, fields):
+        """Give the post of ``fields`` to ``route`` its ``defect`` (``fields``
+        is changed in place); return the path posted to and the forged token
+        (of a bad link)."""
+        path, forged = self.paths[route], None
         if defect == "no_csrf":
             del fields["csrf_token"]
         elif defect == "bad_csrf":
@@ -216,22 +249,15 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         elif defect == "bad_link":
             forged = self.forged_token(data, route)
             path = f"/privacy/{route}/{quote(forged, safe='')}"
-        content_type = FORM
-        if defect == "not_a_form":
-            content_type = data.draw(
-                st.sampled_from(["application/json", "text/plain", "application/xml"])
-            )
-        with self.assertUnchanged():
-            response = self.post(f"{path}/submit", fields, content_type)
-        status = DEFECTS[defect]
-        if defect == "bad_link":
-            self.assertForgedLink(response, forged)
-        else:
-            self.assertEqual(response.status_code, status, response.text[:1000])
-        if defect in ("bad_digest", "bad_answer", "no_answer"):
-            # The page again, saying what to do, with nothing recorded.
-            self.assertIn("o_privacy_error", response.text)
-            self.assertIn("o_privacy_consent_form", response.text)
+        return path, forged
+
+    def test_nul_beyond_the_routes(self):
+        """Regression: a path under the page's routes but matched by none, with
+        a NUL character, made Odoo's attachment fallback answer 500."""
+        for path in ("/privacy/consent/0/%00", "/privacy/confirm/x%2F%00", "/%00"):
+            with self.subTest(path=path), self.assertUnchanged():
+                response = self.count_response(self.url_open(path))
+                self.assertEqual(response.status_code, 404)
 
     def test_oversized_form(self):
         """A form beyond Odoo's limit (10 MB in memory) is refused whole."""
