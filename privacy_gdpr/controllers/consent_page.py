@@ -152,10 +152,9 @@ class PrivacyConsentPage(http.Controller):
     def _client(self):
         """The IP address and user agent kept as proof of an answer."""
         httprequest = request.httprequest
-        return (
-            httprequest.remote_addr,
-            (httprequest.user_agent.string or "")[:USER_AGENT_MAX],
-        )
+        # A header may carry NUL characters, which PostgreSQL does not store.
+        user_agent = (httprequest.user_agent.string or "").replace("\x00", "")
+        return httprequest.remote_addr, user_agent[:USER_AGENT_MAX]
 
     def _bad_link(self, problem):
         messages = {
@@ -248,6 +247,7 @@ class PrivacyConsentPage(http.Controller):
                 action,
                 expiry,
                 error=_("Choose “Yes” or “No” for at least one purpose."),
+                status=400,
             )
         Request._lock_for_answers(partner, consent_request)
         if post.get("version") != content["version"]:

@@ -77,7 +77,8 @@ def _read_body():
         )
     try:
         payload = json.loads(body)
-    except ValueError:
+    # RecursionError: nested deeper than Python parses ("[[[[...").
+    except (ValueError, RecursionError):
         return None, _error(
             400, "invalid_json", request.env._("The body is not valid JSON.")
         )

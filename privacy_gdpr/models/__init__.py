@@ -26,3 +26,4 @@ from . import phone_blacklist
 from . import mailing_subscription
 from . import mailing_trace
 from . import mailing_mailing
+from . import ir_http

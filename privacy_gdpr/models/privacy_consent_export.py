@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import xlsxwriter
@@ -65,6 +65,9 @@ EXCEL_DATE_CODES = {
     "%p": "AM/PM",
     "%%": "%",
 }
+# What a requester chooses; who requested it, for which companies, and its file
+# are the export's own doing (it runs with the rights of its requester).
+REQUEST_FIELDS = {"name", "partner_domain", "partner_count", "file_format"}
 # Spreadsheet programs run cells starting with these as formulas (as Odoo's export).
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -144,6 +147,20 @@ class PrivacyConsentExport(models.Model):
     row_count = fields.Integer(string="Contacts exported", readonly=True)
     date_done = fields.Datetime(string="Finished on", readonly=True)
     error = fields.Text(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if set(vals) - REQUEST_FIELDS:
+                    raise AccessError(
+                        _(
+                            "An export is requested for oneself, in one's own "
+                            "companies; only %(fields)s can be chosen.",
+                            fields=", ".join(sorted(REQUEST_FIELDS)),
+                        )
+                    )
+        return super().create(vals_list)
 
     # ------------------------------------------------------------
     # Requests

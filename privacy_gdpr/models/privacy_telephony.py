@@ -18,9 +18,19 @@ MAX_LENGTHS = {
     "call_reference": 128,
     "note": 4000,
 }
+# Database ids are PostgreSQL integers: beyond, no contact can have the id.
+MAX_ID = 2**31 - 1
 # A shared switchboard number may match many partners: answer for a bounded set
 # (the lookup fetches one more to know whether there are more).
 MAX_MATCHES = 50
+
+
+def _is_utf8(text):
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class PrivacyApiError(UserError):
@@ -197,6 +207,15 @@ class PrivacyTelephony(models.AbstractModel):
                 field,
             )
         value = value.strip()
+        # PostgreSQL stores neither NUL characters nor lone surrogates (not UTF-8).
+        if "\x00" in value or not _is_utf8(value):
+            raise PrivacyApiError(
+                self.env._(
+                    "The field “%(field)s” contains characters that are not text.",
+                    field=field,
+                ),
+                field,
+            )
         if len(value) > MAX_LENGTHS[field]:
             raise PrivacyApiError(
                 self.env._(
@@ -322,7 +341,11 @@ class PrivacyTelephony(models.AbstractModel):
                 self.env._("The field “partner_id” must be an integer."), "partner_id"
             )
         # A partner the user may not read is reported like one that does not exist.
-        partners = Partner.search_fetch([("id", "=", partner_id)], fnames)
+        partners = (
+            Partner.search_fetch([("id", "=", partner_id)], fnames)
+            if 0 < partner_id <= MAX_ID
+            else Partner
+        )
         if not partners:
             raise PrivacyApiError(
                 self.env._("No contact has the id %(id)s.", id=partner_id),

@@ -24,3 +24,5 @@ from . import test_mass_mailing
 from . import test_mailing_unsubscribe
 from . import test_translations
 from . import test_concurrency
+from . import test_hostile_api
+from . import test_hostile_page

@@ -1,4 +1,13 @@
+import json
+
+from odoo.tests import HttpCase
+
+from odoo.addons.privacy_gdpr.controllers.telephony_api import API_PREFIX
+
 from .common import PrivacyCase
+
+CHECK = f"{API_PREFIX}/check"
+LOG = f"{API_PREFIX}/log"
 
 FR_NUMBER = "+33647218359"
 FR_FORMATS = [
@@ -61,3 +70,61 @@ class TelephonyCase(PrivacyCase):
         cls.dup_mobile = Partner.create(
             {"name": "Louis Nantes", "mobile": "+33 2 40 11 22 33"}
         )
+
+
+class TelephonyApiCase(HttpCase, TelephonyCase):
+    """The telephony API over HTTP, with an API key of a Privacy User, a Privacy
+    Manager and an internal user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key_privacy, cls.key_manager, cls.key_employee = (
+            cls.api_key(user)
+            for user in (cls.user_privacy, cls.user_manager, cls.user_employee)
+        )
+
+    @classmethod
+    def api_key(cls, user, name="PBX"):
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(None, name, None)
+        )
+
+    def request(self, path, payload=None, key=None, method="POST", **kwargs):
+        """Send ``payload`` as JSON, authenticated by ``key`` (default: the
+        Privacy User's); ``data`` and ``headers`` override the defaults."""
+        headers = {"Content-Type": "application/json"}
+        if key is not False:
+            headers["Authorization"] = f"Bearer {key or self.key_privacy}"
+        headers.update(kwargs.pop("headers", {}))
+        data = kwargs.pop("data", None)
+        if data is None and payload is not None:
+            data = json.dumps(payload)
+        self.env.flush_all()
+        response = self.opener.request(
+            method,
+            self.base_url() + path,
+            data=data,
+            headers=headers,
+            timeout=30,
+            allow_redirects=False,
+        )
+        self.env.invalidate_all()
+        return response
+
+    def assertError(self, response, status, code, field=None):
+        self.assertEqual(response.status_code, status, response.text)
+        self.assertEqual(
+            response.headers["Content-Type"], "application/json; charset=utf-8"
+        )
+        error = response.json()["error"]
+        self.assertEqual(error["code"], code, error)
+        self.assertEqual(error.get("field"), field, error)
+        self.assertTrue(error["message"])
+        return error
+
+    def log_count(self):
+        return self.env["privacy.contact.log"].sudo().search_count([])

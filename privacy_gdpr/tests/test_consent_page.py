@@ -138,7 +138,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
 
     def test_unanswered_submit_changes_nothing(self):
         path = self.send_request(self.partner)
-        response = self.submit(path, {})
+        response = self.submit(path, {}, status=400)
         self.assertIn("o_privacy_error", response.text)
         self.assertEqual(set(self.partner.gdpr_consent_ids.mapped("state")), {"none"})
         self.assertEqual(self.partner.gdpr_request_ids.state, "sent")

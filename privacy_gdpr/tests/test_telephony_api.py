@@ -1,75 +1,26 @@
 import json
 import xmlrpc.client
 
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import get_db_name, tagged
 
-from odoo.addons.privacy_gdpr.controllers.telephony_api import (
-    API_PREFIX,
-    MAX_BODY_SIZE,
-)
+from odoo.addons.privacy_gdpr.controllers.telephony_api import MAX_BODY_SIZE
 
 from .telephony_common import (
+    CHECK,
     DUPLICATE_NUMBER,
     FR_FORMATS,
     FR_NUMBER,
     IT_MOBILE,
     IT_MOBILE_FORMATS,
+    LOG,
     UNKNOWN_NUMBER,
-    TelephonyCase,
+    TelephonyApiCase,
 )
-
-CHECK = f"{API_PREFIX}/check"
-LOG = f"{API_PREFIX}/log"
 
 
 @tagged("post_install", "-at_install")
-class TestTelephonyApi(HttpCase, TelephonyCase):
+class TestTelephonyApi(TelephonyApiCase):
     """The HTTP endpoints and the external API, end to end."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Apikeys = cls.env["res.users.apikeys"]
-        cls.key_privacy, cls.key_manager, cls.key_employee = (
-            Apikeys.with_user(user).sudo()._generate(None, "PBX", None)
-            for user in (cls.user_privacy, cls.user_manager, cls.user_employee)
-        )
-
-    def request(self, path, payload=None, key=None, method="POST", **kwargs):
-        """Send ``payload`` as JSON, authenticated by ``key`` (default: the
-        Privacy User's); ``data`` and ``headers`` override the defaults."""
-        headers = {"Content-Type": "application/json"}
-        if key is not False:
-            headers["Authorization"] = f"Bearer {key or self.key_privacy}"
-        headers.update(kwargs.pop("headers", {}))
-        data = kwargs.pop("data", None)
-        if data is None and payload is not None:
-            data = json.dumps(payload)
-        self.env.flush_all()
-        response = self.opener.request(
-            method,
-            self.base_url() + path,
-            data=data,
-            headers=headers,
-            timeout=30,
-            allow_redirects=False,
-        )
-        self.env.invalidate_all()
-        return response
-
-    def assertError(self, response, status, code, field=None):
-        self.assertEqual(response.status_code, status, response.text)
-        self.assertEqual(
-            response.headers["Content-Type"], "application/json; charset=utf-8"
-        )
-        error = response.json()["error"]
-        self.assertEqual(error["code"], code, error)
-        self.assertEqual(error.get("field"), field, error)
-        self.assertTrue(error["message"])
-        return error
-
-    def log_count(self):
-        return self.env["privacy.contact.log"].sudo().search_count([])
 
     # ------------------------------------------------------------
     # Check

@@ -1,0 +1,15 @@
+from odoo import models
+from odoo.http import request
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _serve_fallback(cls):
+        # A path that no route matches is looked up as an attachment URL; with a
+        # NUL character (%00) in it, PostgreSQL refuses the query and Odoo would
+        # answer 500 (e.g. /privacy/consent/x/%00): it names nothing, 404.
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
