@@ -214,17 +214,20 @@ class PrivacyConsentPage(http.Controller):
         content = Request._page_content(partner, company)
         action = f"{page_url}/submit"
         expiry = consent_request.date_expiry if consent_request else None
-        if post.get("digest") != content["digest"]:
+
+        def refuse(error, status):
+            """The page again, with why nothing was recorded."""
             return self._render_page(
-                partner,
-                company,
-                action,
-                expiry,
-                error=_(
+                partner, company, action, expiry, error=error, status=status
+            )
+
+        if post.get("digest") != content["digest"]:
+            return refuse(
+                _(
                     "This page changed while you were reading it. Please read it "
                     "again and choose your answers: nothing was recorded."
                 ),
-                status=409,
+                409,
             )
         answers = {}
         for item in content["items"]:
@@ -232,40 +235,22 @@ class PrivacyConsentPage(http.Controller):
             if answer in ANSWERS:
                 answers[item["type"].id] = answer
             elif answer:
-                return self._render_page(
-                    partner,
-                    company,
-                    action,
-                    expiry,
-                    error=_("Unknown answer: nothing was recorded."),
-                    status=400,
-                )
+                return refuse(_("Unknown answer: nothing was recorded."), 400)
         if not answers:
-            return self._render_page(
-                partner,
-                company,
-                action,
-                expiry,
-                error=_("Choose “Yes” or “No” for at least one purpose."),
-                status=400,
-            )
+            return refuse(_("Choose “Yes” or “No” for at least one purpose."), 400)
         Request._lock_for_answers(partner, consent_request)
         if post.get("version") != content["version"]:
             # Answered meanwhile from this very page (a second click, another
             # tab, a concurrent submission) or changed by us: record nothing,
             # show the current choices to choose again.
-            return self._render_page(
-                partner,
-                company,
-                action,
-                expiry,
-                error=_(
+            return refuse(
+                _(
                     "Your choices were already recorded, or changed, since this "
                     "page was opened (from another tab or a second click?). "
                     "Nothing was recorded now: your current choices are shown "
                     "below; choose again to change them."
                 ),
-                status=409,
+                409,
             )
         consent_request = consent_request or Request._create_for_preferences(
             partner, company
