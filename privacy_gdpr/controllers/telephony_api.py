@@ -141,9 +141,15 @@ def telephony_api(endpoint):
     return wrapper
 
 
+@functools.cache
+def _fields_of(function):
+    """The parameters of the service method ``function``, but ``self``."""
+    return list(inspect.signature(function).parameters)[1:]
+
+
 def call_with_payload(method, payload):
     """``method(**payload)``, refusing the fields that ``method`` does not take."""
-    fields = list(inspect.signature(method).parameters)
+    fields = _fields_of(method.__func__)
     for field in payload:
         if field not in fields:
             raise PrivacyApiError(

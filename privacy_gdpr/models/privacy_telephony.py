@@ -370,6 +370,7 @@ class PrivacyTelephony(models.AbstractModel):
         "self.env.su",
         "self.env.lang",
         "tuple(self.env.companies.ids)",
+        "self.env.context.get('active_test', True)",
         "kind",
         "channel",
         "today",
@@ -386,8 +387,10 @@ class PrivacyTelephony(models.AbstractModel):
         for those partners. Compiling them (domains, record rules, the companies'
         hierarchy) costs more than running them; what they depend on is the key
         of the cache: the user (groups and rules), its companies, the language of
-        the type names, the channel and the day; Odoo clears the cache in every
-        worker when groups, rules or access rights change.
+        the type names, whether archived partners count, the channel and the day;
+        Odoo clears the cache in every worker when groups, rules or access rights
+        change. Everything else (partners, consents, consent types and their
+        flags) is read by the query at each call.
         """
         # A value that the ORM puts in the params, where it is found afterwards.
         placeholder = -1 if kind == "partner_id" else "\x00privacy.telephony\x00"
@@ -463,7 +466,9 @@ class PrivacyTelephony(models.AbstractModel):
         country = company.partner_id.country_id
         return {
             "checks": frozenset(
-                check for check in PRIVACY_CHECKS if company._privacy_check_active(check)
+                check
+                for check in PRIVACY_CHECKS
+                if company._privacy_check_active(check)
             ),
             "country": (country.code, country.phone_code),
         }

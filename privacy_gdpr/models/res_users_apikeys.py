@@ -53,8 +53,10 @@ class ResUsersApikeys(models.Model):
         )
         rows = self.env.cr.fetchall()
         # Two keys of one user sharing their index (rare): tell them apart.
-        row = rows[0] if len(rows) == 1 else next(
-            row for row in rows if KEY_CRYPT_CONTEXT.verify(key, row[0])
+        row = (
+            rows[0]
+            if len(rows) == 1
+            else next(row for row in rows if KEY_CRYPT_CONTEXT.verify(key, row[0]))
         )
         return user_id, *row[1:]
 

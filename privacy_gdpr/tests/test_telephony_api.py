@@ -203,8 +203,10 @@ class TestTelephonyApi(HttpCase, TelephonyCase):
     def test_expiry_reached_while_the_key_is_cached(self):
         Apikeys = self.env["res.users.apikeys"]
         tomorrow = datetime.now() + timedelta(days=1)
-        key = Apikeys.with_user(self.user_privacy).sudo()._generate(
-            None, "Short", tomorrow
+        key = (
+            Apikeys.with_user(self.user_privacy)
+            .sudo()
+            ._generate(None, "Short", tomorrow)
         )
         self.assertEqual(Apikeys._privacy_api_user(key)[0], self.user_privacy.id)
         with freeze_time(tomorrow + timedelta(minutes=1)):
