@@ -401,7 +401,7 @@ class PrivacyTelephony(models.AbstractModel):
             order=Partner._order,
         )
         Consent = self.env["privacy.partner.consent"]
-        # A partner's consents, in their order (partner, then type).
+        # One partner's consents, in the consents' order (partner, then type).
         consents = Consent._search(
             Consent._valid_domain(channel, today), order="type_id"
         )
@@ -458,9 +458,9 @@ class PrivacyTelephony(models.AbstractModel):
         foundation's rule) and the country in which numbers are read, as ``(ISO
         code, dialing code)``.
 
-        Kept in Odoo's cache, as Odoo keeps what it reads at each request: the
-        cache is cleared in every worker when a company's switches or country
-        change (res.company and res.partner).
+        Kept in Odoo's cache, like the user's companies that Odoo reads at each
+        request: the cache is cleared in every worker when a company's switches
+        or country change (res.company and res.partner).
         """
         company = self.env["res.company"].browse(company_id).sudo()
         country = company.partner_id.country_id
