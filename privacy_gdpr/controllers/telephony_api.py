@@ -39,19 +39,17 @@ def _authenticate():
             request.env._("Give a valid API key as 'Authorization: Bearer <key>'."),
             headers=[("WWW-Authenticate", "Bearer")],
         )
-    user_id, company_id, lang, tz = credentials
+    user_id, company_id = credentials
     request.update_env(user=user_id)
-    # The context a session of the user would have: its companies (current one
-    # first), language and time zone; set here, they need not be read again.
-    companies = request.env.user._get_company_ids()
-    context = {
-        "allowed_company_ids": [company_id]
-        + [company for company in companies if company != company_id]
-    }
-    if lang:
-        context["lang"] = lang
+    # The context of a session of the user (language, time zone: Odoo's cache)
+    # with its companies, current one first.
+    user = request.env.user
+    context = dict(user.context_get())
+    context["allowed_company_ids"] = [company_id] + [
+        company for company in user._get_company_ids() if company != company_id
+    ]
     # No time zone means UTC (Odoo runs in UTC); saying so spares reading it.
-    context["tz"] = tz or "UTC"
+    context["tz"] = context.get("tz") or "UTC"
     request.update_context(**context)
     return None
 
@@ -144,9 +142,15 @@ def telephony_api(endpoint):
     return wrapper
 
 
+@functools.cache
+def _fields_of(function):
+    """The parameters of the service method ``function``, but ``self``."""
+    return list(inspect.signature(function).parameters)[1:]
+
+
 def call_with_payload(method, payload):
     """``method(**payload)``, refusing the fields that ``method`` does not take."""
-    fields = list(inspect.signature(method).parameters)
+    fields = _fields_of(method.__func__)
     for field in payload:
         if field not in fields:
             raise PrivacyApiError(

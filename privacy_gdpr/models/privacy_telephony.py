@@ -1,6 +1,6 @@
-from odoo import api, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from .privacy_consent_type import CHANNEL_FIELDS
 from .privacy_contact_log import CONTACT_CHANNELS
@@ -70,7 +70,6 @@ class PrivacyTelephony(models.AbstractModel):
         without an international prefix (default: the company's country).
         """
         self._check_api_access()
-        self._fetch_company_settings()
         channel = self._read_choice("channel", channel, list(CHANNEL_FIELDS))
         identifiers = {
             name: value
@@ -89,13 +88,14 @@ class PrivacyTelephony(models.AbstractModel):
                 ),
                 list(identifiers)[1],
             )
-        partners, lookup, matched_by = self._find_partners(
-            phone, email, partner_id, country
-        )
+        kind, value, matched_by = self._lookup(phone, email, partner_id, country)
+        rows = self._check_rows(kind, value, channel)
+        if partner_id is not None and not rows:
+            raise self._partner_not_found(partner_id)
         return {
             "channel": channel,
-            "lookup": lookup,
-            **self._check_answer(channel, partners, matched_by),
+            "lookup": {kind: value},
+            **self._check_answer(channel, rows, matched_by),
         }
 
     @api.model
@@ -117,7 +117,6 @@ class PrivacyTelephony(models.AbstractModel):
         ``email``; ``phone`` is recorded as the number called.
         """
         self._check_api_access()
-        self._fetch_company_settings()
         reason_code = self._read_text("reason", reason, required=True)
         channel = self._read_choice("channel", channel, LOG_CHANNELS)
         note = self._read_text("note", note)
@@ -135,9 +134,9 @@ class PrivacyTelephony(models.AbstractModel):
                 "reason",
             )
         if partner_id is not None:
-            partners = self._find_partners(None, None, partner_id, None)[0]
+            partners = self._find_partners(None, None, partner_id, None)
         else:
-            partners = self._find_partners(phone, email, None, country)[0]
+            partners = self._find_partners(phone, email, None, country)
         field = (
             "partner_id" if partner_id is not None else "phone" if phone else "email"
         )
@@ -254,11 +253,13 @@ class PrivacyTelephony(models.AbstractModel):
 
     @api.model
     def _read_country(self, code):
+        """``(ISO code, dialing code)`` of the country ``code``, default the
+        company's: both from Odoo's caches, no query at each request."""
         code = self._read_text("country", code)
         if not code:
-            return self.env.company.partner_id.country_id
-        country = self.env["res.country"].search([("code", "=", code.upper())])
-        if not country:
+            return self._company_settings(self.env.company.id)["country"]
+        phone_code = self.env["res.country"]._phone_code_for(code.upper())
+        if not phone_code:
             raise PrivacyApiError(
                 self.env._(
                     "“%(code)s” is not a country code (ISO 3166, e.g. FR or IT).",
@@ -266,13 +267,13 @@ class PrivacyTelephony(models.AbstractModel):
                 ),
                 "country",
             )
-        return country
+        return code.upper(), phone_code
 
     @api.model
     def _read_number(self, phone, country):
         number = self._read_text("phone", phone, required=True)
-        e164 = self.env["res.partner"]._privacy_e164(
-            number, self._read_country(country)
+        e164 = self.env["res.partner"]._privacy_e164_region(
+            number, *self._read_country(country)
         )
         if not e164:
             raise PrivacyApiError(
@@ -288,32 +289,25 @@ class PrivacyTelephony(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _find_partners(self, phone, email, partner_id, country):
-        """The partners found by one identifier, as the current user sees them.
+    def _lookup(self, phone, email, partner_id, country):
+        """What to find the partners by: one identifier, normalised.
 
-        :return: ``(partners, lookup, matched_by)``: ``lookup`` is the normalised
-            identifier, ``matched_by`` maps partner id -> list of what matched
-            (phone, mobile, email, id)
+        :return: ``(kind, value, matched_by)``: ``kind`` is phone, email or
+            partner_id, ``value`` the E.164 number, normalised address or id;
+            ``matched_by((phone, mobile))`` lists what matched (phone, mobile,
+            email, id) for a partner of these E.164 numbers
         """
-        Partner = self.env["res.partner"]
-        fnames = ["complete_name", "gdpr_phone_e164", "gdpr_mobile_e164"]
         if phone is not None:
             number = self._read_number(phone, country)
-            partners = Partner.search_fetch(
-                Partner._privacy_number_domain([number]), fnames, limit=MAX_MATCHES + 1
-            )
-            matched_by = {
-                partner.id: [
+            return (
+                "phone",
+                number,
+                lambda numbers: [
                     what
-                    for what, value in (
-                        ("phone", partner.gdpr_phone_e164),
-                        ("mobile", partner.gdpr_mobile_e164),
-                    )
+                    for what, value in zip(("phone", "mobile"), numbers)
                     if value == number
-                ]
-                for partner in partners
-            }
-            return partners, {"phone": number}, matched_by
+                ],
+            )
         if email is not None:
             address = self._read_text("email", email, required=True)
             normalized = email_normalize(address)
@@ -322,14 +316,7 @@ class PrivacyTelephony(models.AbstractModel):
                     self.env._("“%(email)s” is not an e-mail address.", email=address),
                     "email",
                 )
-            partners = Partner.search_fetch(
-                [("email_normalized", "=", normalized)], fnames, limit=MAX_MATCHES + 1
-            )
-            return (
-                partners,
-                {"email": normalized},
-                {pid: ["email"] for pid in partners.ids},
-            )
+            return "email", normalized, lambda numbers: ["email"]
         if partner_id is None:
             raise PrivacyApiError(
                 self.env._("Give a phone, an email or a partner_id."),
@@ -340,80 +327,214 @@ class PrivacyTelephony(models.AbstractModel):
             raise PrivacyApiError(
                 self.env._("The field “partner_id” must be an integer."), "partner_id"
             )
-        # A partner the user may not read is reported like one that does not exist.
-        partners = (
-            Partner.search_fetch([("id", "=", partner_id)], fnames)
-            if 0 < partner_id <= MAX_ID
-            else Partner
-        )
-        if not partners:
-            raise PrivacyApiError(
-                self.env._("No contact has the id %(id)s.", id=partner_id),
-                "partner_id",
-                code="not_found",
-                status=404,
-            )
-        return partners, {"partner_id": partner_id}, {partner_id: ["id"]}
+        if not 0 < partner_id <= MAX_ID:
+            # Beyond PostgreSQL's integers no contact can have it.
+            raise self._partner_not_found(partner_id)
+        return "partner_id", partner_id, lambda numbers: ["id"]
 
     @api.model
-    def _fetch_company_settings(self):
-        """Read what the API needs of the current company, once per call: its
-        switches and its country (the partner's: computing the company's address
-        would read it all). A company row has a hundred columns: fetching only
-        these keeps each request light. Settings of the user's own company, read
-        as superuser: no access rule to evaluate on each request."""
-        company = self.env.company.sudo()
-        # parent_path: Odoo's multi-company rule on partners reads it.
-        company.fetch(
-            ["privacy_enabled", "partner_id", "parent_path"]
-            + [f"privacy_check_{check}" for check in PRIVACY_CHECKS]
+    def _lookup_domain(self, kind, value):
+        """The partners whose ``kind`` (see :meth:`_lookup`) is ``value``: on
+        indexed columns."""
+        if kind == "phone":
+            return self.env["res.partner"]._privacy_number_domain([value])
+        if kind == "email":
+            return [("email_normalized", "=", value)]
+        return [("id", "=", value)]
+
+    @api.model
+    def _partner_not_found(self, partner_id):
+        # A partner the user may not read is reported like one that does not exist.
+        return PrivacyApiError(
+            self.env._("No contact has the id %(id)s.", id=partner_id),
+            "partner_id",
+            code="not_found",
+            status=404,
         )
-        company.partner_id.fetch(["country_id"])
-        company.partner_id.country_id.fetch(["code", "phone_code"])
+
+    @api.model
+    def _find_partners(self, phone, email, partner_id, country):
+        """The partners found by one identifier, as the current user sees them
+        (at most one more than MAX_MATCHES)."""
+        kind, value, _matched_by = self._lookup(phone, email, partner_id, country)
+        partners = self.env["res.partner"].search(
+            self._lookup_domain(kind, value), limit=MAX_MATCHES + 1
+        )
+        if partner_id is not None and not partners:
+            raise self._partner_not_found(partner_id)
+        return partners
+
+    @api.model
+    def _check_rows(self, kind, value, channel):
+        """The partners whose ``kind`` is ``value`` (see :meth:`_lookup`) as the
+        current user sees them (at most one more than MAX_MATCHES, in their usual
+        order), each with its consents that allow ``channel`` by the one check:
+        one query for both.
+
+        :return: rows ``(partner id, name, phone, mobile, consent id, type code,
+            type name, date given, date expiry)``, the consent's columns NULL for a
+            partner without a valid consent; in the partners' order, then the
+            consents'
+        """
+        today = fields.Date.context_today(self)
+        code, params, slots = self._check_query(kind, channel, today)
+        params = list(params)
+        for index, form in slots:
+            params[index] = (value,) if form is tuple else form(value)
+        # The cached query no longer says which fields to flush.
+        self.env.flush_all()
+        self.env.cr.execute(code, params)
+        return self.env.cr.fetchall()
+
+    @api.model
+    @tools.ormcache(
+        "self.env.uid",
+        "self.env.su",
+        "self.env.lang",
+        "tuple(self.env.companies.ids)",
+        "self.env.context.get('active_test', True)",
+        "kind",
+        "channel",
+        "today",
+    )
+    def _check_query(self, kind, channel, today):
+        """The query of :meth:`_check_rows`, compiled once by the ORM and kept in
+        Odoo's cache: ``(code, params, slots)``, ``slots`` being ``(index,
+        form)`` of the params that take the looked-up value, in the form the ORM
+        gave it (``tuple``: the list of an IN, ``str`` or the value's type).
+
+        Both halves are the ORM's own queries, with the record rules: the
+        partners of :meth:`_lookup_domain`, and the consents of
+        ``res.partner._privacy_check`` (``privacy.partner.consent._valid_domain``)
+        for those partners. Compiling them (domains, record rules, the companies'
+        hierarchy) costs more than running them; what they depend on is the key
+        of the cache: the user (groups and rules), its companies, the language of
+        the type names, whether archived partners count, the channel and the day;
+        Odoo clears the cache in every worker when groups, rules or access rights
+        change. Everything else (partners, consents, consent types and their
+        flags) is read by the query at each call.
+        """
+        # A value that the ORM puts in the params, where it is found afterwards.
+        placeholder = -1 if kind == "partner_id" else "\x00privacy.telephony\x00"
+        Partner = self.env["res.partner"]
+        partners = Partner._search(
+            self._lookup_domain(kind, placeholder),
+            limit=MAX_MATCHES + 1,
+            order=Partner._order,
+        )
+        Consent = self.env["privacy.partner.consent"]
+        # One partner's consents, in the consents' order (partner, then type).
+        consents = Consent._search(
+            Consent._valid_domain(channel, today), order="type_id"
+        )
+        consents.add_where(
+            SQL("%s = p.id", SQL.identifier(consents.table, "partner_id"))
+        )
+        Type = self.env["privacy.consent.type"]
+        types = consents.left_join(
+            consents.table, "type_id", Type._table, "id", "type_id"
+        )
+        partner_columns = [
+            Partner._field_to_sql(partners.table, fname, partners)
+            for fname in ("id", "complete_name", "gdpr_phone_e164", "gdpr_mobile_e164")
+        ]
+        consent_columns = [
+            model._field_to_sql(alias, fname, consents)
+            for model, alias, fname in (
+                (Consent, consents.table, "id"),
+                (Type, types, "code"),
+                (Type, types, "name"),
+                (Consent, consents.table, "date_given"),
+                (Consent, consents.table, "date_expiry"),
+            )
+        ]
+        # Each half numbers its rows in its own order, kept by the outer query;
+        # the consents' half is run for each partner found (LATERAL).
+        rank = "ROW_NUMBER() OVER (ORDER BY %s)"
+        sql = SQL(
+            """
+            SELECT p.id, p.name, p.phone, p.mobile,
+                   c.id, c.code, c.name, c.given, c.expiry
+              FROM (%(partners)s) AS p(id, name, phone, mobile, rank)
+              LEFT JOIN LATERAL (%(consents)s)
+                        AS c(id, code, name, given, expiry, rank) ON TRUE
+             ORDER BY p.rank, c.rank
+            """,
+            partners=partners.select(*partner_columns, SQL(rank, partners.order)),
+            consents=consents.select(*consent_columns, SQL(rank, consents.order)),
+        )
+        forms = (placeholder, str(placeholder), (placeholder,))
+        slots = tuple(
+            (index, type(param))
+            for index, param in enumerate(sql.params)
+            if param in forms
+        )
+        if not slots:
+            raise ValueError(f"The lookup by {kind} was not compiled as expected.")
+        return sql.code, sql.params, slots
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _company_settings(self, company_id):
+        """What the API needs of a company: the checks switched on (by the
+        foundation's rule) and the country in which numbers are read, as ``(ISO
+        code, dialing code)``.
+
+        Kept in Odoo's cache, like the user's companies that Odoo reads at each
+        request: the cache is cleared in every worker when a company's switches
+        or country change (res.company and res.partner).
+        """
+        company = self.env["res.company"].browse(company_id).sudo()
+        country = company.partner_id.country_id
+        return {
+            "checks": frozenset(
+                check
+                for check in PRIVACY_CHECKS
+                if company._privacy_check_active(check)
+            ),
+            "country": (country.code, country.phone_code),
+        }
 
     @api.model
     def _check_active(self, channel):
         """Whether consent is checked on ``channel`` through the telephony API:
         the telephony switch, and the channel's own switch when it has one."""
-        company = self.env.company
-        return company._privacy_check_active(TELEPHONY_CHECK) and (
-            channel not in PRIVACY_CHECKS or company._privacy_check_active(channel)
+        checks = self._company_settings(self.env.company.id)["checks"]
+        return TELEPHONY_CHECK in checks and (
+            channel not in PRIVACY_CHECKS or channel in checks
         )
 
     @api.model
-    def _check_answer(self, channel, partners, matched_by):
-        """The one check's answer for ``partners``, as plain data."""
-        truncated = len(partners) > MAX_MATCHES
-        partners = partners[:MAX_MATCHES]
+    def _check_answer(self, channel, rows, matched_by):
+        """The one check's answer for the partners of ``rows`` (see
+        :meth:`_check_rows`), as plain data."""
         active = self._check_active(channel)
-        checks = partners._privacy_check(channel)
-        # Each partner's consents are their own recordset: read the types at once.
-        self.env["privacy.partner.consent"].union(
-            *(check["consents"] for check in checks.values())
-        ).type_id.fetch(["code", "name"])
-        answers = []
-        for partner in partners:
-            allowed = checks[partner.id]["allowed"] or not active
-            answers.append(
-                {
-                    "id": partner.id,
-                    "name": partner.complete_name,
-                    "matched_by": matched_by[partner.id],
-                    "allowed": allowed,
-                    "reason_required": not allowed,
-                    "consents": [
-                        {
-                            "type_code": consent.type_id.code,
-                            "type_name": consent.type_id.name,
-                            "date_given": consent.date_given.isoformat(),
-                            # False, Odoo's "empty", also goes through XML-RPC.
-                            "date_expiry": consent.date_expiry
-                            and consent.date_expiry.isoformat(),
-                        }
-                        for consent in checks[partner.id]["consents"]
-                    ],
+        answers = {}
+        for pid, name, *numbers, consent_id, code, type_name, given, expiry in rows:
+            if pid not in answers:
+                answers[pid] = {
+                    "id": pid,
+                    "name": name,
+                    "matched_by": matched_by(numbers),
+                    "allowed": not active,
+                    "reason_required": active,
+                    "consents": [],
                 }
-            )
+            if consent_id:
+                answers[pid]["allowed"] = True
+                answers[pid]["reason_required"] = False
+                answers[pid]["consents"].append(
+                    {
+                        "type_code": code,
+                        "type_name": type_name,
+                        "date_given": given.isoformat(),
+                        # False, Odoo's "empty", also goes through XML-RPC.
+                        "date_expiry": expiry.isoformat() if expiry else False,
+                    }
+                )
+        answers = list(answers.values())
+        truncated = len(answers) > MAX_MATCHES
+        answers = answers[:MAX_MATCHES]
         # Unknown contacts need a reason too; several matches must all allow, and
         # matches left out of the answer cannot vouch for themselves.
         allowed = not active or (

@@ -62,6 +62,16 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def cache_invalidation_fields(self):
+        # The telephony API keeps each company's switches and country in Odoo's
+        # cache (privacy.telephony._company_settings).
+        return super().cache_invalidation_fields() | {
+            "privacy_enabled",
+            "country_id",
+            "partner_id",
+            *(f"privacy_check_{check}" for check in PRIVACY_CHECKS),
+        }
+
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see PRIVACY_CHECKS) applies."""
         self.ensure_one()

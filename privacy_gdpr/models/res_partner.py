@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
+from odoo.addons.phone_validation.tools import phone_validation
+
 from .privacy_consent_request import OPEN_STATES, PREFERENCES_SCOPE
 
 
@@ -87,7 +89,13 @@ class ResPartner(models.Model):
             self._gdpr_write_consents(vals.pop("gdpr_consent_ids"))
             if not vals:
                 return True
-        return super().write(vals)
+        result = super().write(vals)
+        # The telephony API keeps each company's country in Odoo's cache.
+        if "country_id" in vals and self.env["res.company"].sudo().search_count(
+            [("partner_id", "in", self.ids)], limit=1
+        ):
+            self.env.registry.clear_cache()
+        return result
 
     def _gdpr_write_consents(self, commands):
         Consent = self.env["privacy.partner.consent"]
@@ -130,14 +138,22 @@ class ResPartner(models.Model):
     @api.model
     def _privacy_e164(self, number, country=None):
         """``number`` in E.164 (+33612345678), or False when it cannot be parsed."""
+        country = country or self.env.company.country_id
+        return self._privacy_e164_region(number, country.code, country.phone_code)
+
+    @api.model
+    def _privacy_e164_region(self, number, country_code, phone_code):
+        """:meth:`_privacy_e164` in the country of ISO code ``country_code`` and
+        dialing code ``phone_code``, for callers that have them without reading
+        the country."""
         if not number:
             return False
-        return self._phone_format(
-            number=number,
-            country=country or self.env.company.country_id,
-            force_format="E164",
-            raise_exception=False,
-        )
+        try:
+            return phone_validation.phone_format(
+                number, country_code, phone_code, force_format="E164"
+            )
+        except UserError:
+            return False
 
     @api.model
     def _privacy_number_domain(self, numbers):

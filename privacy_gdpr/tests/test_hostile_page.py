@@ -30,19 +30,21 @@ ROUTES = tuple(SCOPES)
 EXTRA_FIELDS = st.dictionaries(
     st.text(min_size=1, max_size=30).filter(
         lambda name: (
-            not name.startswith("consent_") and name not in ("csrf_token", "digest")
+            not name.startswith("consent_")
+            and name not in ("csrf_token", "digest", "version")
         )
     ),
     NASTY_TEXT,
     max_size=5,
 )
 # What is wrong with a submission (each case has at least this defect):
-# missing or forged CSRF token, text changed since read, unknown answer, no
-# answer, forged link, body not sent as a form.
+# missing or forged CSRF token, text changed since read, answers changed since
+# read, unknown answer, no answer, forged link, body not sent as a form.
 DEFECTS = {
     "no_csrf": 400,
     "bad_csrf": 400,
     "bad_digest": 409,
+    "stale_version": 409,
     "bad_answer": 400,
     "no_answer": 400,
     "bad_link": 404,
@@ -73,6 +75,9 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         self.assertEqual(
             self.hidden_field(self.paths["preferences"], "digest"), self.digest
         )
+        # What the page showed of the answers (none yet): a submission based
+        # on another state of them is refused.
+        self.version = self.hidden_field(self.paths["consent"], "version")
         self.input_names = [
             f"consent_{consent_type.id}"
             for consent_type in self.env["privacy.consent.type"].search([])
@@ -193,7 +198,12 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         if route == "confirm":
             # The confirmation form has no answer nor text: only CSRF and link.
             assume(defect in ("no_csrf", "bad_csrf", "bad_link", "not_a_form"))
-        fields = {**extra, "csrf_token": self.csrf_token, "digest": self.digest}
+        fields = {
+            **extra,
+            "csrf_token": self.csrf_token,
+            "digest": self.digest,
+            "version": self.version,
+        }
         answer_names = data.draw(
             st.lists(st.sampled_from(self.input_names), unique=True), label="answered"
         )
@@ -212,7 +222,7 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
             self.assertForgedLink(response, forged)
         else:
             self.assertEqual(response.status_code, status, response.text[:1000])
-        if defect in ("bad_digest", "bad_answer", "no_answer"):
+        if defect in ("bad_digest", "stale_version", "bad_answer", "no_answer"):
             # The page again, saying what to do, with nothing recorded.
             self.assertIn("o_privacy_error", response.text)
             self.assertIn("o_privacy_consent_form", response.text)
@@ -237,6 +247,11 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         elif defect == "bad_digest":
             fields["digest"] = data.draw(NASTY_TEXT, label="digest")
             assume(fields["digest"] != self.digest)
+        elif defect == "stale_version":
+            # Stale only when it comes with an answer: without, "no answer".
+            fields[self.input_names[0]] = "given"
+            fields["version"] = data.draw(NASTY_TEXT, label="version")
+            assume(fields["version"] != self.version)
         elif defect == "bad_answer":
             name = data.draw(st.sampled_from(self.input_names), label="bad answer")
             fields[name] = data.draw(
@@ -281,6 +296,7 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
             {
                 "csrf_token": self.csrf_token,
                 "digest": self.digest,
+                "version": self.version,
                 f"consent_{self.type_sms.id}": "refused",
             },
             user_agent="Mozilla/5.0\x00 (hostile)",

@@ -1,5 +1,8 @@
 import json
 import xmlrpc.client
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import get_db_name, tagged
 
@@ -135,16 +138,31 @@ class TestTelephonyApi(TelephonyApiCase):
         Apikeys.sudo().search([("name", "=", "Old")]).unlink()
         self.assertError(self.request(CHECK, payload, key=key), 401, "unauthorized")
         self.assertEqual(self.request(CHECK, payload).status_code, 200)
-        self.env.cr.execute(
-            "UPDATE res_users_apikeys SET expiration_date = now() - interval '1 day'"
-            " WHERE user_id = %s",
-            [self.user_manager.id],
+        # Expired through Odoo (the key, verified before, is in Odoo's cache).
+        self.assertEqual(
+            self.request(CHECK, payload, key=self.key_manager).status_code, 200
+        )
+        Apikeys.sudo().search([("user_id", "=", self.user_manager.id)]).write(
+            {"expiration_date": datetime.now() - timedelta(days=1)}
         )
         self.assertError(
             self.request(CHECK, payload, key=self.key_manager), 401, "unauthorized"
         )
         self.user_privacy.active = False
         self.assertError(self.request(CHECK, payload), 401, "unauthorized")
+
+    def test_expiry_reached_while_the_key_is_cached(self):
+        Apikeys = self.env["res.users.apikeys"]
+        tomorrow = datetime.now() + timedelta(days=1)
+        key = (
+            Apikeys.with_user(self.user_privacy)
+            .sudo()
+            ._generate(None, "Short", tomorrow)
+        )
+        self.assertEqual(Apikeys._privacy_api_user(key)[0], self.user_privacy.id)
+        with freeze_time(tomorrow + timedelta(minutes=1)):
+            self.assertIsNone(Apikeys._privacy_api_user(key))
+        self.assertIsNone(Apikeys._privacy_api_user(key[:-1] + "x"))
 
     def test_requests_run_as_the_key_user(self):
         other = self.env["res.company"].create({"name": "Other company"})

@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -199,6 +200,29 @@ class TestTelephonyService(TelephonyCase):
         answer = self.check(channel="call", phone=FR_NUMBER)
         self.assertFalse(answer["allowed"])
         self.assertEqual(answer["partners"][0]["consents"], [])
+
+    def test_rules_and_types_changed_count_at_once(self):
+        """The check's query is compiled once, but what it depends on still
+        counts at the next call: record rules, the consent types' flags."""
+        self.give(self.fr_partner, self.type_call)
+        answer = self.check(channel="call", phone=FR_NUMBER)
+        self.assertEqual(answer["partners"][0]["id"], self.fr_partner.id)
+        self.assertTrue(answer["allowed"])
+        self.type_call.allow_call = False
+        self.assertFalse(self.check(channel="call", phone=FR_NUMBER)["allowed"])
+        self.type_call.allow_call = True
+        self.assertTrue(self.check(channel="call", phone=FR_NUMBER)["allowed"])
+        self.env["ir.rule"].create(
+            {
+                "name": "Privacy users do not see Camille",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "domain_force": f"[('id', '!=', {self.fr_partner.id})]",
+                "groups": [Command.link(self.env.ref("base.group_user").id)],
+            }
+        )
+        self.assertFalse(self.check(channel="call", phone=FR_NUMBER)["partners"])
+        with self.assertApiError("partner_id", "not_found", 404):
+            self.check(channel="call", partner_id=self.fr_partner.id)
 
     def test_switches(self):
         company = self.env.company
