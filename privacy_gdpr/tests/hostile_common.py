@@ -18,6 +18,8 @@ HOSTILE_SETTINGS = settings(
     max_examples=200,
     deadline=None,
     database=None,
+    # Each run explores new cases; a failure prints how to replay it.
+    print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # Characters that break naive code: NUL (PostgreSQL refuses it), lone
