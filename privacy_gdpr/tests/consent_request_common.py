@@ -2,6 +2,7 @@ from urllib.parse import urlparse
 
 from lxml import html
 
+from odoo import fields
 from odoo.tests import HttpCase
 
 from .common import PrivacyCase
@@ -51,6 +52,13 @@ class PrivacyRequestHttpCase(HttpCase, PrivacyRequestCase):
     def setUp(self):
         super().setUp()
         self.authenticate(None, None)
+
+    def visitor_today(self):
+        """The day as the public pages see it: a visitor has no time zone of
+        their own, the public user's is theirs (none: UTC's day), which may not
+        be the day of the test's user."""
+        public = self.env["res.partner"].with_user(self.env.ref("base.public_user"))
+        return fields.Date.context_today(public)
 
     def open_page(self, path, status=200):
         response = self.url_open(path, headers={"User-Agent": USER_AGENT})

@@ -43,7 +43,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
         sms = self.consent(self.partner, self.type_sms)
         self.assertEqual(newsletter.state, "given")
         self.assertEqual(newsletter.method, "web_form")
-        self.assertEqual(newsletter.date_given, fields.Date.context_today(newsletter))
+        self.assertEqual(newsletter.date_given, self.visitor_today())
         self.assertEqual(sms.state, "refused")
         self.assertEqual(self.consent(self.partner, self.type_call).state, "given")
         self.assertEqual(self.consent(self.partner, self.type_call).method, "phone")

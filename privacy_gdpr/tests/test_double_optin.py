@@ -46,7 +46,7 @@ class TestDoubleOptin(PrivacyRequestHttpCase):
         response = self.submit(confirm_path, {}, form_id="o_privacy_confirm_form")
         self.assertIn("o_privacy_confirm_done", response.text)
         self.assertEqual(newsletter.state, "given")
-        self.assertEqual(newsletter.date_given, fields.Date.context_today(newsletter))
+        self.assertEqual(newsletter.date_given, self.visitor_today())
         self.assertTrue(self.allowed("mass_mailing"))
         self.assertTrue(consent_request.date_confirmed)
         # Proof of the click, on top of the proof of the answer.

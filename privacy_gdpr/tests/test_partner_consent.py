@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -71,7 +71,9 @@ class TestPartnerConsent(PrivacyCase):
                 {
                     "state": "given",
                     "method": "oral",
-                    "date_given": self.today + timedelta(days=1),
+                    # Tomorrow as the user sees it (in the user's time zone).
+                    "date_given": fields.Date.context_today(consent)
+                    + timedelta(days=1),
                 },
                 "cannot be given in the future",
             ),
