@@ -597,8 +597,8 @@ def sanity_check(port, key, numbers, rng):
     try:
         refused = post(port, CHECK_PATH, REFUSED_BODY, key)
     except urllib.error.HTTPError as error:
-        refused = json.loads(error.read()) if error.code == 400 else error
-    if refused.get("error", {}).get("field") != "channel":
+        refused = {"status": error.code, **json.loads(error.read() or b"{}")}
+    if refused.get("status") != 400 or refused["error"].get("field") != "channel":
         raise SystemExit(f"bench: unexpected answer {refused} to {REFUSED_BODY}")
 
 
