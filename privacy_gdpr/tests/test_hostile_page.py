@@ -162,7 +162,11 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         self.assertForgedLink(response, forged)
 
     def assertForgedLink(self, response, forged):
-        if "/" in forged or forged in (".", ".."):
+        if forged == "." and response.request.method == "POST":
+            # The client sends "..././submit" as ".../submit": the page of a
+            # token "submit", which Odoo's router only opens with GET.
+            self.assertEqual(response.status_code, 405)
+        elif "/" in forged or forged in (".", ".."):
             # Not a token for the router: Odoo's own 404 page.
             self.assertEqual(response.status_code, 404)
         else:
