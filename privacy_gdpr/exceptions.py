@@ -7,3 +7,18 @@ class PrivacyReasonRequired(UserError):
 
     A subclass, so that clients can tell it from other errors by its name.
     """
+
+
+class PrivacyApiError(UserError):
+    """Bad input to the telephony service, naming the field at fault.
+
+    Over Odoo's external API it is a plain UserError; the HTTP API answers it as
+    ``{"error": {"code": code, "field": field, "message": ...}}`` with ``status``.
+    """
+
+    def __init__(self, message, field, code="invalid_field", status=400, **details):
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.status = status
+        self.details = details

@@ -10,7 +10,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
-from ..models.privacy_telephony import PrivacyApiError
+from ..exceptions import PrivacyApiError
 
 _logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ from . import privacy_consent_history
 from . import privacy_contact_log
 from . import privacy_consent_request
 from . import privacy_request_notice_mixin
-from . import crm_lead
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -19,11 +18,4 @@ from . import privacy_reachability_report
 from . import ir_attachment
 from . import privacy_telephony
 from . import res_users_apikeys
-from . import mail_thread_blacklist
-from . import mail_thread_phone
-from . import mail_blacklist
-from . import phone_blacklist
-from . import mailing_subscription
-from . import mailing_trace
-from . import mailing_mailing
 from . import ir_http

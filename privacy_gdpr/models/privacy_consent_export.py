@@ -34,8 +34,8 @@ PARTNER_COLUMNS = (
     "phone",
     "mobile",
     "lang",
-    "gdpr_request_date",
-    "gdpr_answer_date",
+    "privacy_request_date",
+    "privacy_answer_date",
 )
 CONSENT_COLUMNS = (
     "partner_id",
@@ -334,7 +334,7 @@ class PrivacyConsentExport(models.Model):
         """
         partner = self.env["res.partner"].fields_get(
             ["name", "company_name", "email", "phone", "mobile", "lang"]
-            + ["gdpr_request_date", "gdpr_answer_date"],
+            + ["privacy_request_date", "privacy_answer_date"],
             ["string"],
         )
         consent = self.env["privacy.partner.consent"].fields_get(
@@ -355,8 +355,8 @@ class PrivacyConsentExport(models.Model):
                 )
             ]
         columns += [
-            (partner["gdpr_request_date"]["string"], "datetime"),
-            (partner["gdpr_answer_date"]["string"], "datetime"),
+            (partner["privacy_request_date"]["string"], "datetime"),
+            (partner["privacy_answer_date"]["string"], "datetime"),
         ]
         return columns
 

@@ -557,7 +557,7 @@ class PrivacyConsentRequest(models.Model):
                 "answer_user_agent": user_agent,
             }
         )
-        self.partner_id.sudo().gdpr_answer_date = now
+        self.partner_id.sudo().privacy_answer_date = now
         self._post_answer_summary(changes, ip)
         if pending:
             self._send_confirmation(
@@ -610,7 +610,7 @@ class PrivacyConsentRequest(models.Model):
             )
             changes.append((consent.type_id, "pending", "given"))
         self.sudo().date_confirmed = now
-        self.partner_id.sudo().gdpr_answer_date = now
+        self.partner_id.sudo().privacy_answer_date = now
         self._post_answer_summary(changes, ip)
         return consents
 

@@ -1,16 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# A channel is what the one check is asked about; each maps to the type's flag
-# that allows it.
-CHANNELS = [
-    ("mass_mailing", "Mass mailing (e-mail)"),
-    ("email", "Single e-mail"),
-    ("sms", "SMS"),
-    ("call", "Phone call"),
-    ("post", "Postal mail"),
-]
-CHANNEL_FIELDS = {channel: f"allow_{channel}" for channel, _label in CHANNELS}
+from ..channels import CHANNEL_FIELDS
 
 
 class PrivacyConsentType(models.Model):

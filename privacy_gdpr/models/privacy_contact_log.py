@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 
+from ..channels import LOGGED_CHANNELS
 from .privacy_contact_reason import LEGAL_BASES
-
-CONTACT_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("call", "Call")]
 
 
 class PrivacyContactLog(models.Model):
@@ -22,7 +21,7 @@ class PrivacyContactLog(models.Model):
     partner_id = fields.Many2one(
         "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
     )
-    channel = fields.Selection(CONTACT_CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(LOGGED_CHANNELS, required=True, readonly=True)
     reason_id = fields.Many2one(
         "privacy.contact.reason",
         required=True,

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from .privacy_consent_type import CHANNEL_FIELDS
+from ..channels import CHANNEL_FIELDS
 
 CONSENT_STATES = [
     ("none", "No answer (refused)"),
@@ -259,7 +259,7 @@ class PrivacyPartnerConsent(models.Model):
                 "uid": self.env.uid,
             },
         )
-        self.env["res.partner"].invalidate_model(["gdpr_consent_ids"])
+        self.env["res.partner"].invalidate_model(["privacy_consent_ids"])
         self.invalidate_model()
 
     # ------------------------------------------------------------
@@ -433,7 +433,7 @@ class PrivacyPartnerConsent(models.Model):
         expired_ids = [row[0] for row in self.env.cr.fetchall()]
         self.invalidate_model(["state", "write_uid", "write_date"])
         self.env["privacy.consent.history"].invalidate_model()
-        self.env["res.partner"].invalidate_model(["gdpr_consent_history_ids"])
+        self.env["res.partner"].invalidate_model(["privacy_consent_history_ids"])
         return expired_ids
 
     @api.model

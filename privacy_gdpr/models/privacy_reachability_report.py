@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .privacy_consent_type import CHANNELS
+from ..channels import CHANNELS
 
 
 class PrivacyReachabilityReport(models.TransientModel):

@@ -21,7 +21,7 @@ class PrivacyRequestNoticeMixin(models.AbstractModel):
 
     @api.depends(
         lambda self: (
-            ["partner_id", "partner_id.gdpr_request_date", "partner_id.email"]
+            ["partner_id", "partner_id.privacy_request_date", "partner_id.email"]
             if "partner_id" in self._fields
             else []
         )
@@ -32,7 +32,7 @@ class PrivacyRequestNoticeMixin(models.AbstractModel):
         for record in self:
             partner = record.partner_id
             record.privacy_request_missing = bool(
-                enabled and partner and not partner.gdpr_request_date
+                enabled and partner and not partner.privacy_request_date
             )
             record.privacy_request_sendable = bool(
                 record.privacy_request_missing and partner.email

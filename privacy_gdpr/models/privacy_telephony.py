@@ -1,14 +1,12 @@
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, email_normalize
 
-from .privacy_consent_type import CHANNEL_FIELDS
-from .privacy_contact_log import CONTACT_CHANNELS
-from .res_company import PRIVACY_CHECKS
+from ..channels import CHANNEL_FIELDS, LOGGED_CHANNELS, SWITCHED_CHANNELS
+from ..exceptions import PrivacyApiError
 
 # Settings > Privacy: "Calls and telephony check consent" governs the whole API.
 TELEPHONY_CHECK = "call"
-LOG_CHANNELS = [channel for channel, _label in CONTACT_CHANNELS]
 # Beyond any usual way of writing a phone number or an e-mail address.
 MAX_LENGTHS = {
     "phone": 64,
@@ -31,21 +29,6 @@ def _is_utf8(text):
     except UnicodeEncodeError:
         return False
     return True
-
-
-class PrivacyApiError(UserError):
-    """Bad input to the telephony service, naming the field at fault.
-
-    Over Odoo's external API it is a plain UserError; the HTTP API answers it as
-    ``{"error": {"code": code, "field": field, "message": ...}}`` with ``status``.
-    """
-
-    def __init__(self, message, field, code="invalid_field", status=400, **details):
-        super().__init__(message)
-        self.field = field
-        self.code = code
-        self.status = status
-        self.details = details
 
 
 class PrivacyTelephony(models.AbstractModel):
@@ -118,7 +101,9 @@ class PrivacyTelephony(models.AbstractModel):
         """
         self._check_api_access()
         reason_code = self._read_text("reason", reason, required=True)
-        channel = self._read_choice("channel", channel, LOG_CHANNELS)
+        channel = self._read_choice(
+            "channel", channel, [code for code, _label in LOGGED_CHANNELS]
+        )
         note = self._read_text("note", note)
         call_reference = self._read_text("call_reference", call_reference)
         number = self._read_number(phone, country) if phone is not None else None
@@ -436,7 +421,12 @@ class PrivacyTelephony(models.AbstractModel):
         )
         partner_columns = [
             Partner._field_to_sql(partners.table, fname, partners)
-            for fname in ("id", "complete_name", "gdpr_phone_e164", "gdpr_mobile_e164")
+            for fname in (
+                "id",
+                "complete_name",
+                "privacy_phone_e164",
+                "privacy_mobile_e164",
+            )
         ]
         consent_columns = [
             model._field_to_sql(alias, fname, consents)
@@ -489,7 +479,7 @@ class PrivacyTelephony(models.AbstractModel):
         return {
             "checks": frozenset(
                 check
-                for check in PRIVACY_CHECKS
+                for check in SWITCHED_CHANNELS
                 if company._privacy_check_active(check)
             ),
             "country": (country.code, country.phone_code),
@@ -501,7 +491,7 @@ class PrivacyTelephony(models.AbstractModel):
         the telephony switch, and the channel's own switch when it has one."""
         checks = self._company_settings(self.env.company.id)["checks"]
         return TELEPHONY_CHECK in checks and (
-            channel not in PRIVACY_CHECKS or channel in checks
+            channel not in SWITCHED_CHANNELS or channel in checks
         )
 
     @api.model

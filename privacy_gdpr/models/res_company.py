@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# The checks that Settings > Privacy switches on or off, each acting on its channel.
-PRIVACY_CHECKS = ("email", "mass_mailing", "call", "sms")
+from ..channels import SWITCHED_CHANNELS
+
 # Documents that apps e-mail to their customer as part of a contract, often from
 # their own "Send" wizards, which cannot ask for a contact reason.
 DEFAULT_CONTRACT_MODELS = (
@@ -69,13 +69,13 @@ class ResCompany(models.Model):
             "privacy_enabled",
             "country_id",
             "partner_id",
-            *(f"privacy_check_{check}" for check in PRIVACY_CHECKS),
+            *(f"privacy_check_{check}" for check in SWITCHED_CHANNELS),
         }
 
     def _privacy_check_active(self, check):
-        """Whether the consent check ``check`` (see PRIVACY_CHECKS) applies."""
+        """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies."""
         self.ensure_one()
-        if check not in PRIVACY_CHECKS:
+        if check not in SWITCHED_CHANNELS:
             raise ValueError(f"Unknown privacy check: {check!r}")
         return self.privacy_enabled and self[f"privacy_check_{check}"]
 

@@ -10,69 +10,71 @@ from .privacy_consent_request import OPEN_STATES, PREFERENCES_SCOPE
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    gdpr_consent_ids = fields.One2many(
+    privacy_consent_ids = fields.One2many(
         "privacy.partner.consent",
         "partner_id",
         string="Consents",
         domain=[("type_id.active", "=", True)],
     )
-    gdpr_consent_history_ids = fields.One2many(
+    privacy_consent_history_ids = fields.One2many(
         "privacy.consent.history", "partner_id", string="Consent history"
     )
-    gdpr_contact_log_ids = fields.One2many(
+    privacy_contact_log_ids = fields.One2many(
         "privacy.contact.log", "partner_id", string="Contacts without consent"
     )
-    gdpr_phone_e164 = fields.Char(
+    privacy_phone_e164 = fields.Char(
         string="Phone (E.164)",
-        compute="_compute_gdpr_numbers_e164",
+        compute="_compute_privacy_numbers_e164",
         store=True,
         index="btree_not_null",
         help="The phone number normalised to E.164, to find the partner by number.",
     )
-    gdpr_mobile_e164 = fields.Char(
+    privacy_mobile_e164 = fields.Char(
         string="Mobile (E.164)",
-        compute="_compute_gdpr_numbers_e164",
+        compute="_compute_privacy_numbers_e164",
         store=True,
         index="btree_not_null",
         help="The mobile number normalised to E.164, to find the partner by number.",
     )
     # The telephony API finds partners by e-mail: index mail's normalised address.
     email_normalized = fields.Char(index="btree_not_null")
-    gdpr_request_date = fields.Datetime(
+    privacy_request_date = fields.Datetime(
         string="Consent request sent on",
         readonly=True,
         copy=False,
         help="When the last consent request was sent to this contact.",
     )
-    gdpr_answer_date = fields.Datetime(
+    privacy_answer_date = fields.Datetime(
         string="Consent answer received on",
         readonly=True,
         copy=False,
         help="When this contact last answered a consent request.",
     )
-    gdpr_consent_editable = fields.Boolean(compute="_compute_gdpr_consent_editable")
-    gdpr_request_ids = fields.One2many(
+    privacy_consent_editable = fields.Boolean(
+        string="Can record consents", compute="_compute_privacy_consent_editable"
+    )
+    privacy_request_ids = fields.One2many(
         "privacy.consent.request", "partner_id", string="Consent requests"
     )
-    gdpr_allow_mass_mailing = fields.Boolean(
+    privacy_allow_mass_mailing = fields.Boolean(
         string="May receive newsletters by e-mail",
-        compute="_compute_gdpr_allowed",
-        search="_search_gdpr_allow_mass_mailing",
+        compute="_compute_privacy_allowed",
+        search="_search_privacy_allow_mass_mailing",
     )
-    gdpr_allow_sms = fields.Boolean(
+    privacy_allow_sms = fields.Boolean(
         string="May receive SMS",
-        compute="_compute_gdpr_allowed",
-        search="_search_gdpr_allow_sms",
+        compute="_compute_privacy_allowed",
+        search="_search_privacy_allow_sms",
     )
-    gdpr_consent_expired = fields.Boolean(
+    privacy_consent_expired = fields.Boolean(
         string="Consent expired",
-        compute="_compute_gdpr_consent_expired",
-        search="_search_gdpr_consent_expired",
+        compute="_compute_privacy_consent_expired",
+        search="_search_privacy_consent_expired",
     )
-    gdpr_no_answer = fields.Boolean(
+    privacy_no_answer = fields.Boolean(
         string="No consent answer",
-        compute="_compute_gdpr_no_answer",
-        search="_search_gdpr_no_answer",
+        compute="_compute_privacy_no_answer",
+        search="_search_privacy_no_answer",
     )
 
     @api.model_create_multi
@@ -84,9 +86,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         # Recording a consent is a privacy user's right, not a contact editor's:
         # the consent lines are written with the consent's own access rights.
-        if "gdpr_consent_ids" in vals:
+        if "privacy_consent_ids" in vals:
             vals = dict(vals)
-            self._gdpr_write_consents(vals.pop("gdpr_consent_ids"))
+            self._privacy_write_consents(vals.pop("privacy_consent_ids"))
             if not vals:
                 return True
         result = super().write(vals)
@@ -97,7 +99,7 @@ class ResPartner(models.Model):
             self.env.registry.clear_cache()
         return result
 
-    def _gdpr_write_consents(self, commands):
+    def _privacy_write_consents(self, commands):
         Consent = self.env["privacy.partner.consent"]
         for command in commands:
             if command[0] == Command.UPDATE:
@@ -127,13 +129,13 @@ class ResPartner(models.Model):
         return domain
 
     @api.depends("phone", "mobile", "country_id")
-    def _compute_gdpr_numbers_e164(self):
+    def _compute_privacy_numbers_e164(self):
         for partner in self:
             # Numbers without a country prefix are read in the partner's country,
             # else in the company's.
             country = partner.country_id or self.env.company.country_id
-            partner.gdpr_phone_e164 = partner._privacy_e164(partner.phone, country)
-            partner.gdpr_mobile_e164 = partner._privacy_e164(partner.mobile, country)
+            partner.privacy_phone_e164 = partner._privacy_e164(partner.phone, country)
+            partner.privacy_mobile_e164 = partner._privacy_e164(partner.mobile, country)
 
     @api.model
     def _privacy_e164(self, number, country=None):
@@ -162,14 +164,14 @@ class ResPartner(models.Model):
         numbers = list(numbers)
         return [
             "|",
-            ("gdpr_phone_e164", "in", numbers),
-            ("gdpr_mobile_e164", "in", numbers),
+            ("privacy_phone_e164", "in", numbers),
+            ("privacy_mobile_e164", "in", numbers),
         ]
 
     @api.depends_context("uid")
-    def _compute_gdpr_consent_editable(self):
+    def _compute_privacy_consent_editable(self):
         # Only privacy users record consents; everybody else reads them.
-        self.gdpr_consent_editable = self.env.user.has_group(
+        self.privacy_consent_editable = self.env.user.has_group(
             "privacy_gdpr.group_privacy_user"
         )
 
@@ -186,7 +188,7 @@ class ResPartner(models.Model):
         """
         return [
             (
-                "gdpr_consent_ids",
+                "privacy_consent_ids",
                 "any",
                 self.env["privacy.partner.consent"]._valid_domain(
                     channel, date, consent_types
@@ -281,19 +283,19 @@ class ResPartner(models.Model):
     # Search filters
     # ------------------------------------------------------------
 
-    def _compute_gdpr_allowed(self):
+    def _compute_privacy_allowed(self):
         allowed_mass_mailing = self._privacy_allowed("mass_mailing")
         allowed_sms = self._privacy_allowed("sms")
         for partner in self:
-            partner.gdpr_allow_mass_mailing = partner in allowed_mass_mailing
-            partner.gdpr_allow_sms = partner in allowed_sms
+            partner.privacy_allow_mass_mailing = partner in allowed_mass_mailing
+            partner.privacy_allow_sms = partner in allowed_sms
 
-    def _search_gdpr_allow_mass_mailing(self, operator, value):
+    def _search_privacy_allow_mass_mailing(self, operator, value):
         return self._search_privacy_filter(
             self._privacy_consent_domain("mass_mailing"), operator, value
         )
 
-    def _search_gdpr_allow_sms(self, operator, value):
+    def _search_privacy_allow_sms(self, operator, value):
         return self._search_privacy_filter(
             self._privacy_consent_domain("sms"), operator, value
         )
@@ -303,7 +305,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return [
             (
-                "gdpr_consent_ids",
+                "privacy_consent_ids",
                 "any",
                 [
                     "|",
@@ -315,26 +317,26 @@ class ResPartner(models.Model):
             )
         ]
 
-    def _compute_gdpr_consent_expired(self):
+    def _compute_privacy_consent_expired(self):
         expired = self.search([("id", "in", self.ids)] + self._expired_consent_domain())
         for partner in self:
-            partner.gdpr_consent_expired = partner in expired
+            partner.privacy_consent_expired = partner in expired
 
-    def _search_gdpr_consent_expired(self, operator, value):
+    def _search_privacy_consent_expired(self, operator, value):
         return self._search_privacy_filter(
             self._expired_consent_domain(), operator, value
         )
 
     @api.model
     def _no_answer_domain(self):
-        return [("gdpr_consent_ids", "not any", [("state", "!=", "none")])]
+        return [("privacy_consent_ids", "not any", [("state", "!=", "none")])]
 
-    def _compute_gdpr_no_answer(self):
+    def _compute_privacy_no_answer(self):
         unanswered = self.search([("id", "in", self.ids)] + self._no_answer_domain())
         for partner in self:
-            partner.gdpr_no_answer = partner in unanswered
+            partner.privacy_no_answer = partner in unanswered
 
-    def _search_gdpr_no_answer(self, operator, value):
+    def _search_privacy_no_answer(self, operator, value):
         return self._search_privacy_filter(self._no_answer_domain(), operator, value)
 
     @api.model
@@ -403,11 +405,11 @@ class ResPartner(models.Model):
         if not self:
             return self.env["privacy.consent.request"]
         if origin == "request":
-            self.filtered("gdpr_request_date")._privacy_reset_consents()
+            self.filtered("privacy_request_date")._privacy_reset_consents()
         requests = self.env["privacy.consent.request"]._create_for_partners(
             self, origin
         )
-        self.sudo().write({"gdpr_request_date": fields.Datetime.now()})
+        self.sudo().write({"privacy_request_date": fields.Datetime.now()})
         template = (
             "privacy_gdpr.mail_template_consent_renewal"
             if origin == "renewal"

@@ -5,8 +5,6 @@ from . import test_consent_check
 from . import test_access
 from . import test_settings
 from . import test_contact_log
-from . import test_email_check
-from . import test_sms_check
 from . import test_call_check
 from . import test_contact_tours
 from . import test_consent_export
@@ -16,12 +14,9 @@ from . import test_consent_request
 from . import test_consent_page
 from . import test_double_optin
 from . import test_consent_expiry
-from . import test_request_notice
 from . import test_consent_tour
 from . import test_telephony_service
 from . import test_telephony_api
-from . import test_mass_mailing
-from . import test_mailing_unsubscribe
 from . import test_translations
 from . import test_concurrency
 from . import test_hostile_api

@@ -63,7 +63,7 @@ class PrivacyCase(TransactionCase):
 
     @classmethod
     def consent(cls, partner, consent_type):
-        return partner.gdpr_consent_ids.filtered(lambda c: c.type_id == consent_type)
+        return partner.privacy_consent_ids.filtered(lambda c: c.type_id == consent_type)
 
     @classmethod
     def give(cls, partner, consent_type, days_ago=0, method="oral", **vals):

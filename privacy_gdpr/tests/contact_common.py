@@ -5,7 +5,7 @@ from .common import PrivacyCase
 
 class PrivacyContactCase(PrivacyCase):
     """A salesman, a customer without consent, one with consent for every
-    channel, a lead of the first one and a contact reason."""
+    channel, and a contact reason."""
 
     @classmethod
     def setUpClass(cls):
@@ -16,21 +16,13 @@ class PrivacyContactCase(PrivacyCase):
         cls.user_sales = new_test_user(
             cls.env,
             login="privacy_sales",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads,"
-            "base.group_partner_manager",
+            groups="base.group_user,base.group_partner_manager",
         )
         # partner: no consent at all; partner_2: consent for e-mail, SMS and calls.
         cls.partner.write({"mobile": "+33 6 12 34 56 78", "phone": "+33 1 44 55 66 77"})
         cls.partner_2.mobile = "+39 347 123 4567"
         for consent_type in (cls.type_email, cls.type_sms, cls.type_call):
             cls.give(cls.partner_2, consent_type)
-        cls.lead = cls.env["crm.lead"].create(
-            {
-                "name": "Kitchen renovation",
-                "partner_id": cls.partner.id,
-                "user_id": cls.user_sales.id,
-            }
-        )
         cls.Log = cls.env["privacy.contact.log"]
 
     def switch(self, channel, on):

@@ -133,7 +133,7 @@ class TestAccess(AccessCase):
             line.write({"state": "refused"})
         with self.assertRaises(AccessError):
             self.partner_2.with_user(self.user_employee).write(
-                {"gdpr_consent_ids": [(1, line.id, {"state": "refused"})]}
+                {"privacy_consent_ids": [(1, line.id, {"state": "refused"})]}
             )
         self.assertEqual(line.sudo().state, "none")
 

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
 
@@ -71,72 +71,6 @@ class TestCallCheck(PrivacyContactCase):
                 )
                 self.assertFalse(self.partner.message_ids.filtered("body"))
 
-    def test_phone_click_on_lead(self):
-        self.switch("call", True)
-        wizard = self.check(self.lead)
-        self.assertEqual(wizard.privacy_reason_partner_ids, self.partner)
-        wizard.privacy_contact_reason_id = self.reason
-        wizard.action_confirm()
-        self.assertRecordValues(
-            self.Log.search([]),
-            [
-                {
-                    "partner_id": self.partner.id,
-                    "res_model": "crm.lead",
-                    "res_id": self.lead.id,
-                }
-            ],
-        )
-        self.assertEqual(self.lead.privacy_contact_log_ids, self.Log.search([]))
-        self.lead.partner_id = self.partner_2
-        self.assertFalse(self.check(self.lead))
-
-    def test_lead_without_partner(self):
-        lead = self.env["crm.lead"].create(
-            {
-                "name": "Call back",
-                "contact_name": "Marco Verdi",
-                "phone": "+39 02 1234 5678",
-                "user_id": self.user_sales.id,
-            }
-        )
-        self.switch("call", False)
-        self.assertFalse(self.check(lead))
-        self.switch("call", True)
-        wizard = self.check(lead)
-        self.assertFalse(wizard.privacy_reason_partner_ids)
-        self.assertEqual(wizard.privacy_new_contacts, "Marco Verdi")
-        with self.assertRaises(PrivacyReasonRequired):
-            wizard.action_confirm()
-        self.assertFalse(lead.partner_id, "nothing created when refused")
-        wizard.privacy_contact_reason_id = self.reason
-        wizard.action_confirm()
-        self.assertEqual(lead.partner_id.name, "Marco Verdi")
-        self.assertRecordValues(
-            self.Log.search([]),
-            [
-                {
-                    "partner_id": lead.partner_id.id,
-                    "res_model": "crm.lead",
-                    "res_id": lead.id,
-                }
-            ],
-        )
-
-    def test_lead_matched_by_email(self):
-        lead = self.env["crm.lead"].create(
-            {"name": "Newsletter reply", "email_from": self.partner_2.email}
-        )
-        self.switch("call", True)
-        self.assertFalse(self.check(lead), "the contact with this e-mail consented")
-        lead.email_from = self.partner.email
-        wizard = self.check(lead)
-        self.assertEqual(wizard.privacy_reason_partner_ids, self.partner)
-        wizard.privacy_contact_reason_id = self.reason
-        wizard.action_confirm()
-        self.assertEqual(lead.partner_id, self.partner)
-        self.assertEqual(self.Log.search([]).partner_id, self.partner)
-
     def test_log_a_call(self):
         for on in (True, False):
             with self.subTest(switch=on):
@@ -154,7 +88,7 @@ class TestCallCheck(PrivacyContactCase):
                     self.Log.search([("partner_id", "=", self.partner_2.id)])
                 )
                 # Without consent: a reason when the check is on, and a log.
-                for record in (self.partner, self.lead):
+                for record in (self.partner,):
                     logs_before = self.Log.search([])
                     wizard = self.log_call(record)
                     self.assertEqual(wizard.privacy_reason_required, on)
@@ -183,24 +117,32 @@ class TestCallCheck(PrivacyContactCase):
                     )
 
     def test_access_rights(self):
-        salesman = new_test_user(
-            self.env,
-            login="privacy_own_leads",
-            groups="base.group_user,sales_team.group_sale_salesman",
+        """Nobody checks or logs a call about a document they may not read."""
+        other_company = self.env["res.company"].create({"name": "Other company"})
+        stranger = self.env["res.partner"].create(
+            {
+                "name": "Stranger",
+                "phone": "+33 1 40 00 00 00",
+                "company_id": other_company.id,
+            }
         )
-        Wizard = self.env["privacy.contact.reason.wizard"].with_user(salesman)
         with self.assertRaises(AccessError):
-            Wizard.privacy_contact_check("call", "crm.lead", self.lead.id)
+            self.Wizard.privacy_contact_check("call", "res.partner", stranger.id)
         with self.assertRaises(AccessError):
-            Wizard.with_context(
-                active_model="crm.lead",
-                active_id=self.lead.id,
+            self.Wizard.with_context(
+                active_model="res.partner",
+                active_id=stranger.id,
                 default_channel="call",
                 default_purpose="log_call",
             ).create({})
-        # Nor through a dialog opened by someone who may read the lead.
-        wizard = self.check(self.lead)
+        # Nor through a dialog opened by someone who may read the contact.
+        self.switch("call", True)
+        wizard = self.env["privacy.contact.reason.wizard"].browse(
+            self.env["privacy.contact.reason.wizard"].privacy_contact_check(
+                "call", "res.partner", stranger.id
+            )["res_id"]
+        )
         wizard.privacy_contact_reason_id = self.reason
         with self.assertRaises(AccessError):
-            wizard.with_user(salesman).action_confirm()
+            wizard.with_user(self.user_sales).action_confirm()
         self.assertFalse(self.Log.search([]))

@@ -101,7 +101,7 @@ class TestMultiWorker(TransactionCase):
             self.assertEqual([row[0] for row in rows], [winner])
             env = mw.admin_env(cr)
             partner = env["res.partner"].browse(partner_id)
-            consent = partner.gdpr_consent_ids.filtered(
+            consent = partner.privacy_consent_ids.filtered(
                 lambda c: c.type_id.id == type_id
             )
             self.assertEqual(consent.state, winner)
@@ -110,7 +110,9 @@ class TestMultiWorker(TransactionCase):
                 lambda m: m.subtype_id == env.ref("privacy_gdpr.mt_consent_answer")
             )
             self.assertEqual(len(summaries), 1)
-            self.assertEqual(len(partner.gdpr_request_ids.filtered("date_answer")), 1)
+            self.assertEqual(
+                len(partner.privacy_request_ids.filtered("date_answer")), 1
+            )
         # The page shown again says so, with the current choice to change it.
         session = mw.new_session()
         session.cookies.update(first.cookies)
@@ -239,7 +241,7 @@ class TestMultiWorker(TransactionCase):
             consents = (
                 mw.admin_env(cr)["res.partner"]
                 .browse(partner_id)
-                .gdpr_consent_ids.filtered(lambda c: c.type_id.id in type_ids)
+                .privacy_consent_ids.filtered(lambda c: c.type_id.id in type_ids)
                 .sorted(lambda c: type_ids.index(c.type_id.id))
             )
             consent_ids = consents.ids
@@ -259,7 +261,7 @@ class TestMultiWorker(TransactionCase):
                     "args": [
                         [partner_id],
                         {
-                            "gdpr_consent_ids": [
+                            "privacy_consent_ids": [
                                 (1, consent_id, vals)
                                 for consent_id, vals in zip(consent_ids, values)
                             ]

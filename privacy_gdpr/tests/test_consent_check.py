@@ -3,7 +3,7 @@ from itertools import product
 
 from odoo.tests import tagged
 
-from odoo.addons.privacy_gdpr.models.privacy_consent_type import CHANNEL_FIELDS
+from odoo.addons.privacy_gdpr.channels import CHANNEL_FIELDS
 from odoo.addons.privacy_gdpr.models.privacy_partner_consent import CONSENT_STATES
 
 from .common import PrivacyCase

@@ -76,7 +76,10 @@ class TestConsentExpiry(PrivacyRequestCase):
     def test_requests_expire(self):
         self.send_request(self.partner)
         self.send_request(self.partner_2)
-        late, on_time = self.partner.gdpr_request_ids, self.partner_2.gdpr_request_ids
+        late, on_time = (
+            self.partner.privacy_request_ids,
+            self.partner_2.privacy_request_ids,
+        )
         late.sudo().date_expiry = fields.Datetime.now() - timedelta(minutes=1)
         self.env["privacy.consent.request"]._expire_requests()
         self.assertEqual(late.state, "expired")
@@ -107,7 +110,7 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.Consent._send_renewal_requests(notice_day)
         self.assertEqual(len(self.renewal_messages(self.partner)), 1)
         self.assertTrue(call.renewal_requested)
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         self.assertEqual(consent_request.origin, "renewal")
         self.assertIn(
             "/privacy/consent/", self.link_in(self.renewal_messages(self.partner))
@@ -123,7 +126,7 @@ class TestConsentExpiry(PrivacyRequestCase):
         ):
             self.Consent._send_renewal_requests(day)
         self.assertEqual(len(self.renewal_messages(self.partner)), 1)
-        self.assertEqual(len(self.partner.gdpr_request_ids), 1)
+        self.assertEqual(len(self.partner.privacy_request_ids), 1)
 
         # Given again: a new expiry date deserves a new renewal.
         call.write({"date_given": self.today - timedelta(days=1)})
@@ -146,7 +149,7 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.assertFalse(self.env.company.privacy_renewal_enabled)
         self.give(self.partner, self.type_call)
         self.assertFalse(self.Consent._send_renewal_requests(self.today))
-        self.assertFalse(self.partner.gdpr_request_ids)
+        self.assertFalse(self.partner.privacy_request_ids)
 
     def test_renewal_in_batches(self):
         self.enable_renewal(30)
@@ -160,4 +163,4 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.assertEqual(len(second), 1)
         self.assertEqual(first | second, self.partner | self.partner_2)
         self.assertFalse(third)
-        self.assertFalse(no_email.gdpr_request_ids)
+        self.assertFalse(no_email.privacy_request_ids)

@@ -32,8 +32,8 @@ class TestConsentExport(PrivacyCase):
                 "phone": "+33 1 42 68 53 00",
                 "mobile": "06 12 34 56 78",
                 "lang": "en_US",
-                "gdpr_request_date": datetime(2025, 1, 10, 8, 30),
-                "gdpr_answer_date": datetime(2025, 1, 11, 17, 45, 5),
+                "privacy_request_date": datetime(2025, 1, 10, 8, 30),
+                "privacy_answer_date": datetime(2025, 1, 11, 17, 45, 5),
             }
         )
         cls.give(cls.partner, cls.type_newsletter, days_ago=5, method="email")
@@ -182,8 +182,11 @@ class TestConsentExport(PrivacyCase):
             ("res.partner", "phone"): "Téléphone",
             ("res.partner", "mobile"): "Portable",
             ("res.partner", "lang"): "Langue",
-            ("res.partner", "gdpr_request_date"): "Demande de consentement envoyée le",
-            ("res.partner", "gdpr_answer_date"): "Réponse reçue le",
+            (
+                "res.partner",
+                "privacy_request_date",
+            ): "Demande de consentement envoyée le",
+            ("res.partner", "privacy_answer_date"): "Réponse reçue le",
             ("privacy.partner.consent", "state"): "État",
             ("privacy.partner.consent", "date_given"): "Date du consentement",
             ("privacy.partner.consent", "date_expiry"): "Date d'expiration",

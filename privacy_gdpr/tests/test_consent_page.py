@@ -16,10 +16,10 @@ class TestConsentPage(PrivacyRequestHttpCase):
         # Given orally before the request: left unanswered on the page, it stays.
         self.give(self.partner, self.type_call, method="phone")
         path = self.send_request(self.partner)
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         self.assertEqual(consent_request.state, "sent")
-        self.assertTrue(self.partner.gdpr_request_date)
-        self.assertFalse(self.partner.gdpr_answer_date)
+        self.assertTrue(self.partner.privacy_request_date)
+        self.assertFalse(self.partner.privacy_answer_date)
 
         page = html.fromstring(self.open_page(path).content)
         # Company identity, purposes, channels, current choice, right to withdraw.
@@ -69,7 +69,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
         self.assertEqual(consent_request.answer_ip, "127.0.0.1")
         self.assertIn(self.type_post.name, consent_request.text_shown)
         self.assertIn("withdraw your consent at any time", consent_request.text_shown)
-        self.assertTrue(self.partner.gdpr_answer_date)
+        self.assertTrue(self.partner.privacy_answer_date)
 
         summary = self.partner.message_ids.filtered(
             lambda m: m.subtype_id == self.subtype_answer
@@ -140,10 +140,14 @@ class TestConsentPage(PrivacyRequestHttpCase):
         path = self.send_request(self.partner)
         response = self.submit(path, {}, status=400)
         self.assertIn("o_privacy_error", response.text)
-        self.assertEqual(set(self.partner.gdpr_consent_ids.mapped("state")), {"none"})
-        self.assertEqual(self.partner.gdpr_request_ids.state, "sent")
+        self.assertEqual(
+            set(self.partner.privacy_consent_ids.mapped("state")), {"none"}
+        )
+        self.assertEqual(self.partner.privacy_request_ids.state, "sent")
         self.submit(path, {self.type_newsletter: "maybe"}, status=400)
-        self.assertEqual(set(self.partner.gdpr_consent_ids.mapped("state")), {"none"})
+        self.assertEqual(
+            set(self.partner.privacy_consent_ids.mapped("state")), {"none"}
+        )
 
     def test_text_changed_while_reading(self):
         path = self.send_request(self.partner)
@@ -179,7 +183,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
         path = self.send_request(self.partner)
         self.open_page(f"{path}?consent_{self.type_newsletter.id}=given")
         self.assertEqual(self.consent(self.partner, self.type_newsletter).state, "none")
-        self.assertEqual(self.partner.gdpr_request_ids.state, "sent")
+        self.assertEqual(self.partner.privacy_request_ids.state, "sent")
         self.open_page(f"{path}/submit", status=405)
 
     # ------------------------------------------------------------
@@ -236,7 +240,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
     def test_bad_link_other_nonce(self):
         # Signed request id with a made-up nonce: not ours, hence unknown.
         path = self.send_request(self.partner)
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         forged = consent_request._sign(
             "privacy_gdpr.consent_request.other", [consent_request.id, "guess"]
         )
@@ -245,7 +249,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
 
     def test_bad_link_expired(self):
         path = self.send_request(self.partner)
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         consent_request.sudo().date_expiry = fields.Datetime.now() - timedelta(
             seconds=1
         )
@@ -285,7 +289,7 @@ class TestConsentPage(PrivacyRequestHttpCase):
         newsletter = self.consent(self.partner, self.type_newsletter)
         self.assertEqual(newsletter.state, "withdrawn")
         self.assertEqual(self.consent(self.partner, self.type_sms).state, "given")
-        preferences = self.partner.gdpr_request_ids
+        preferences = self.partner.privacy_request_ids
         self.assertEqual(preferences.origin, "preferences")
         self.assertEqual(preferences.state, "answered")
         self.assertIn(self.type_newsletter.name, preferences.text_shown)

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..models.privacy_consent_type import CHANNELS
+from ..channels import CHANNELS
 from .common import PrivacyCase
 
 

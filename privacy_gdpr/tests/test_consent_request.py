@@ -17,12 +17,12 @@ class TestConsentRequest(PrivacyRequestCase):
             self.user_employee
         ).action_privacy_send_consent_request()
         self.assertEqual(action["tag"], "display_notification")
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         self.assertEqual(len(consent_request), 1)
         self.assertEqual(consent_request.state, "sent")
         self.assertEqual(consent_request.origin, "request")
         self.assertEqual(consent_request.user_id, self.user_employee)
-        self.assertGreaterEqual(self.partner.gdpr_request_date, before)
+        self.assertGreaterEqual(self.partner.privacy_request_date, before)
         # Valid the configured number of days (default 7).
         self.assertAlmostEqual(
             consent_request.date_expiry,
@@ -58,7 +58,7 @@ class TestConsentRequest(PrivacyRequestCase):
     def test_validity_setting(self):
         self.env.company.privacy_request_validity_days = 3
         self.send_request(self.partner)
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         self.assertAlmostEqual(
             consent_request.date_expiry,
             consent_request.date_sent + timedelta(days=3),
@@ -88,25 +88,25 @@ class TestConsentRequest(PrivacyRequestCase):
         no_email = self.env["res.partner"].create({"name": "No Mail"})
         with self.assertRaisesRegex(UserError, "no e-mail address"):
             no_email.action_privacy_send_consent_request()
-        self.assertFalse(no_email.gdpr_request_ids)
-        self.assertFalse(no_email.gdpr_request_date)
+        self.assertFalse(no_email.privacy_request_ids)
+        self.assertFalse(no_email.privacy_request_date)
 
     def test_only_employees_send(self):
         with self.assertRaises(AccessError):
             self.partner.with_user(self.user_portal)._privacy_send_consent_requests()
-        self.assertFalse(self.partner.gdpr_request_ids)
+        self.assertFalse(self.partner.privacy_request_ids)
 
     def test_first_request_keeps_answers_resend_resets_them(self):
         self.give(self.partner, self.type_newsletter, method="written")
         self.give(self.partner, self.type_sms, proof_ip="10.0.0.1")
         old_path = self.send_request(self.partner)
-        old_request = self.partner.gdpr_request_ids
+        old_request = self.partner.privacy_request_ids
         self.assertEqual(
             self.consent(self.partner, self.type_newsletter).state, "given"
         )
 
         self.send_request(self.partner)
-        new_request = self.partner.gdpr_request_ids - old_request
+        new_request = self.partner.privacy_request_ids - old_request
         self.assertEqual(old_request.state, "superseded")
         self.assertEqual(new_request.state, "sent")
         Request = self.env["privacy.consent.request"]
@@ -116,7 +116,9 @@ class TestConsentRequest(PrivacyRequestCase):
             ),
             (old_request, "superseded"),
         )
-        self.assertEqual(set(self.partner.gdpr_consent_ids.mapped("state")), {"none"})
+        self.assertEqual(
+            set(self.partner.privacy_consent_ids.mapped("state")), {"none"}
+        )
         sms = self.consent(self.partner, self.type_sms)
         self.assertFalse(sms.proof_ip)
         self.assertFalse(sms.date_given)
@@ -133,7 +135,10 @@ class TestConsentRequest(PrivacyRequestCase):
     def test_tokens(self):
         self.send_request(self.partner)
         self.send_request(self.partner_2)
-        first, second = self.partner.gdpr_request_ids, self.partner_2.gdpr_request_ids
+        first, second = (
+            self.partner.privacy_request_ids,
+            self.partner_2.privacy_request_ids,
+        )
         Request = self.env["privacy.consent.request"]
         self.assertNotEqual(first.sudo().nonce, second.sudo().nonce)
         self.assertGreaterEqual(len(first.sudo().nonce), 40)
@@ -154,7 +159,7 @@ class TestConsentRequest(PrivacyRequestCase):
     def test_request_is_evidence(self):
         self.send_request(self.partner)
         with self.assertRaisesRegex(UserError, "evidence"):
-            self.partner.gdpr_request_ids.sudo().unlink()
+            self.partner.privacy_request_ids.sudo().unlink()
 
     # ------------------------------------------------------------
     # The list action
@@ -192,10 +197,10 @@ class TestConsentRequest(PrivacyRequestCase):
             ("e-mail address in the blacklist", blacklisted),
         ):
             self.assertIn(f"{reason}: 1 ({partner.name})", wizard.result)
-            self.assertFalse(partner.gdpr_request_ids)
-        self.assertEqual(len(self.partner.gdpr_request_ids), 1)
+            self.assertFalse(partner.privacy_request_ids)
+        self.assertEqual(len(self.partner.privacy_request_ids), 1)
         self.assertEqual(
-            self.partner_2.gdpr_request_ids.mapped("state"), ["sent", "superseded"]
+            self.partner_2.privacy_request_ids.mapped("state"), ["sent", "superseded"]
         )
 
     # ------------------------------------------------------------

@@ -19,5 +19,5 @@ class TestConsentTour(PrivacyRequestHttpCase):
         newsletter = self.consent(self.partner, self.type_newsletter)
         self.assertEqual(newsletter.method, "web_form")
         self.assertIn("HeadlessChrome", newsletter.proof_user_agent)
-        self.assertEqual(self.partner.gdpr_request_ids.state, "answered")
-        self.assertTrue(self.partner.gdpr_answer_date)
+        self.assertEqual(self.partner.privacy_request_ids.state, "answered")
+        self.assertTrue(self.partner.privacy_answer_date)

@@ -33,7 +33,7 @@ class TestContactLog(PrivacyCase):
         )
         self.assertEqual(len(logs), 2)
         self.assertEqual(logs.user_id, self.user_employee)
-        self.assertEqual(self.partner.gdpr_contact_log_ids, logs[0])
+        self.assertEqual(self.partner.privacy_contact_log_ids, logs[0])
         self.assertEqual(logs[0].legal_basis, "contract")
         for user in (self.user_manager, self.user_employee):
             with self.subTest(user=user.login):

@@ -12,8 +12,7 @@ class TestContactTours(HttpCase):
             cls.env,
             login="privacy_tour",
             password="privacy_tour",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads,"
-            "base.group_partner_manager",
+            groups="base.group_user,base.group_partner_manager",
         )
         Type = cls.env["privacy.consent.type"]
         types = Type.create(

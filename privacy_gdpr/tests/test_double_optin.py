@@ -35,7 +35,7 @@ class TestDoubleOptin(PrivacyRequestHttpCase):
         self.assertFalse(self.allowed("mass_mailing"))
         # A type without double opt-in is given at once.
         self.assertTrue(self.allowed("sms"))
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         self.assertEqual(consent_request.confirm_type_ids, self.type_newsletter)
 
         # Opening the link (or a mail scanner prefetching it) confirms nothing.
@@ -80,10 +80,10 @@ class TestDoubleOptin(PrivacyRequestHttpCase):
         token = self.token_of(confirm_path)
         # Tampered, or a request token used as a confirmation token.
         self.open_page(f"/privacy/confirm/{token[:-3]}abc", status=404)
-        request_token = self.token_of(self.partner.gdpr_request_ids._get_url())
+        request_token = self.token_of(self.partner.privacy_request_ids._get_url())
         self.open_page(f"/privacy/confirm/{request_token}", status=404)
         # Expired.
-        consent_request = self.partner.gdpr_request_ids
+        consent_request = self.partner.privacy_request_ids
         consent_request.sudo().confirm_date_expiry = fields.Datetime.now() - timedelta(
             minutes=1
         )

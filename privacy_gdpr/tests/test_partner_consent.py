@@ -11,7 +11,7 @@ from .common import PrivacyCase
 class TestPartnerConsent(PrivacyCase):
     def test_refused_by_default(self):
         # A new partner has a "no answer" line per active type, and no channel.
-        lines = self.partner.gdpr_consent_ids
+        lines = self.partner.privacy_consent_ids
         active_types = self.env["privacy.consent.type"].search([])
         self.assertEqual(lines.type_id, active_types)
         self.assertEqual(set(lines.mapped("state")), {"none"})
@@ -24,8 +24,8 @@ class TestPartnerConsent(PrivacyCase):
         self.cr.execute(
             "DELETE FROM privacy_partner_consent WHERE partner_id = %s", [raw.id]
         )
-        raw.invalidate_recordset(["gdpr_consent_ids"])
-        self.assertFalse(raw.gdpr_consent_ids)
+        raw.invalidate_recordset(["privacy_consent_ids"])
+        self.assertFalse(raw.privacy_consent_ids)
         self.assertEqual(
             raw._privacy_check("email"),
             {
@@ -145,7 +145,7 @@ class TestPartnerConsent(PrivacyCase):
         self.assertEqual(history[1].user_id, self.user_privacy)
         self.assertEqual(history[1].note, "By phone")
         self.assertEqual(consent.user_id, self.env.user)
-        self.assertEqual(self.partner.gdpr_consent_history_ids, history)
+        self.assertEqual(self.partner.privacy_consent_history_ids, history)
 
     def test_history_cannot_be_modified_nor_deleted(self):
         consent = self.give(self.partner, self.type_email)
@@ -183,7 +183,7 @@ class TestPartnerConsent(PrivacyCase):
         line = self.consent(self.partner, self.type_call)
         self.partner.with_user(self.user_privacy).write(
             {
-                "gdpr_consent_ids": [
+                "privacy_consent_ids": [
                     Command.update(
                         line.id,
                         {"state": "given", "method": "phone", "date_given": self.today},
@@ -194,16 +194,18 @@ class TestPartnerConsent(PrivacyCase):
         self.assertEqual(line.state, "given")
         self.assertEqual(line.user_id, self.user_privacy)
         self.assertEqual(line.history_ids.user_id, self.user_privacy)
-        self.assertTrue(self.partner.with_user(self.user_privacy).gdpr_consent_editable)
+        self.assertTrue(
+            self.partner.with_user(self.user_privacy).privacy_consent_editable
+        )
         self.assertFalse(
-            self.partner.with_user(self.user_employee).gdpr_consent_editable
+            self.partner.with_user(self.user_employee).privacy_consent_editable
         )
 
     def test_partner_form_lists_active_types_only(self):
         self.type_post.active = False
-        self.partner.invalidate_recordset(["gdpr_consent_ids"])
-        self.assertNotIn(self.type_post, self.partner.gdpr_consent_ids.type_id)
-        self.assertIn(self.type_sms, self.partner.gdpr_consent_ids.type_id)
+        self.partner.invalidate_recordset(["privacy_consent_ids"])
+        self.assertNotIn(self.type_post, self.partner.privacy_consent_ids.type_id)
+        self.assertIn(self.type_sms, self.partner.privacy_consent_ids.type_id)
 
     def test_deleting_a_partner_erases_its_consents(self):
         partner = self.env["res.partner"].create({"name": "To erase"})
@@ -233,18 +235,18 @@ class TestPartnerConsent(PrivacyCase):
         def matching(field, value=True):
             return Partner.search([("id", "in", population.ids), (field, "=", value)])
 
-        self.assertEqual(matching("gdpr_allow_mass_mailing"), given)
-        self.assertEqual(matching("gdpr_allow_sms"), sms)
-        self.assertEqual(matching("gdpr_consent_expired"), expired | marked_expired)
-        self.assertEqual(matching("gdpr_no_answer"), silent)
-        self.assertEqual(matching("gdpr_no_answer", False), population - silent)
-        self.assertEqual(matching("gdpr_allow_sms", False), population - sms)
+        self.assertEqual(matching("privacy_allow_mass_mailing"), given)
+        self.assertEqual(matching("privacy_allow_sms"), sms)
+        self.assertEqual(matching("privacy_consent_expired"), expired | marked_expired)
+        self.assertEqual(matching("privacy_no_answer"), silent)
+        self.assertEqual(matching("privacy_no_answer", False), population - silent)
+        self.assertEqual(matching("privacy_allow_sms", False), population - sms)
         # The computed values agree with the searches.
-        self.assertEqual(population.filtered("gdpr_allow_mass_mailing"), given)
+        self.assertEqual(population.filtered("privacy_allow_mass_mailing"), given)
         self.assertEqual(
-            population.filtered("gdpr_consent_expired"), expired | marked_expired
+            population.filtered("privacy_consent_expired"), expired | marked_expired
         )
-        self.assertEqual(population.filtered("gdpr_no_answer"), silent)
+        self.assertEqual(population.filtered("privacy_no_answer"), silent)
 
     def test_phone_numbers_are_stored_in_e164(self):
         france = self.env.ref("base.fr")
@@ -257,12 +259,12 @@ class TestPartnerConsent(PrivacyCase):
                 "country_id": france.id,
             }
         )
-        self.assertEqual(partner.gdpr_phone_e164, "+33142685300")
-        self.assertEqual(partner.gdpr_mobile_e164, "+33612345678")
+        self.assertEqual(partner.privacy_phone_e164, "+33142685300")
+        self.assertEqual(partner.privacy_mobile_e164, "+33612345678")
         partner.write(
             {"country_id": italy.id, "phone": "02 1234 5678", "mobile": "not a number"}
         )
-        self.assertEqual(partner.gdpr_phone_e164, "+390212345678")
-        self.assertFalse(partner.gdpr_mobile_e164)
+        self.assertEqual(partner.privacy_phone_e164, "+390212345678")
+        self.assertFalse(partner.privacy_mobile_e164)
         partner.mobile = "+39 347 123 4567"
-        self.assertEqual(partner.gdpr_mobile_e164, "+393471234567")
+        self.assertEqual(partner.privacy_mobile_e164, "+393471234567")

@@ -29,3 +29,20 @@ class TestSettings(PrivacyCase):
     def test_unknown_check_is_an_error(self):
         with self.assertRaises(ValueError):
             self.env.company._privacy_check_active("fax")
+
+    def test_a_switch_shows_with_the_bridge_that_checks_its_channel(self):
+        arch = self.env["res.config.settings"].get_view(
+            self.env.ref("base.res_config_settings_view_form").id
+        )["arch"]
+        for field in ("privacy_enabled", "privacy_check_email", "privacy_check_call"):
+            self.assertIn(f'name="{field}"', arch)
+        Module = self.env["ir.module.module"]
+        for bridge, field in (
+            ("privacy_gdpr_mass_mailing", "privacy_check_mass_mailing"),
+            ("privacy_gdpr_sms", "privacy_check_sms"),
+        ):
+            with self.subTest(bridge=bridge):
+                self.assertEqual(
+                    f'name="{field}"' in arch,
+                    Module._get(bridge).state == "installed",
+                )

@@ -5,10 +5,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from odoo.addons.privacy_gdpr.models.privacy_telephony import (
-    MAX_MATCHES,
-    PrivacyApiError,
-)
+from odoo.addons.privacy_gdpr.exceptions import PrivacyApiError
+from odoo.addons.privacy_gdpr.models.privacy_telephony import MAX_MATCHES
 
 from .telephony_common import (
     DUPLICATE_NUMBER,
@@ -410,7 +408,7 @@ class TestTelephonyService(TelephonyCase):
             partner_id=self.dup_mobile.id,
         )
         self.assertEqual(self.log_count(), before + 1)
-        self.assertEqual(len(self.dup_mobile.gdpr_contact_log_ids), 1)
+        self.assertEqual(len(self.dup_mobile.privacy_contact_log_ids), 1)
 
     # ------------------------------------------------------------
     # Performance: indexed lookup, constant number of queries
@@ -421,8 +419,8 @@ class TestTelephonyService(TelephonyCase):
         query = Partner._search(Partner._privacy_number_domain([FR_NUMBER]))
         sql = query.select()
         code = " ".join(sql.code.split())
-        self.assertIn('"res_partner"."gdpr_phone_e164" IN %s', code)
-        self.assertIn('"res_partner"."gdpr_mobile_e164" IN %s', code)
+        self.assertIn('"res_partner"."privacy_phone_e164" IN %s', code)
+        self.assertIn('"res_partner"."privacy_mobile_e164" IN %s', code)
         self.assertNotIn("like", code.lower())
         # Both columns have their btree index (partial: numbers only).
         self.env.cr.execute(
@@ -432,15 +430,15 @@ class TestTelephonyService(TelephonyCase):
             """,
             [
                 [
-                    "res_partner__gdpr_phone_e164_index",
-                    "res_partner__gdpr_mobile_e164_index",
+                    "res_partner__privacy_phone_e164_index",
+                    "res_partner__privacy_mobile_e164_index",
                 ]
             ],
         )
         definitions = sorted(row[0] for row in self.env.cr.fetchall())
         self.assertEqual(len(definitions), 2)
-        self.assertIn("USING btree (gdpr_mobile_e164)", definitions[0])
-        self.assertIn("USING btree (gdpr_phone_e164)", definitions[1])
+        self.assertIn("USING btree (privacy_mobile_e164)", definitions[0])
+        self.assertIn("USING btree (privacy_phone_e164)", definitions[1])
 
     def test_query_count_does_not_grow_with_matches(self):
         def count_queries():

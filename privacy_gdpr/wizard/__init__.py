@@ -1,5 +1,4 @@
 from . import privacy_contact_reason_wizard
 from . import mail_compose_message
-from . import sms_composer
 from . import privacy_consent_export_wizard
 from . import privacy_consent_request_wizard

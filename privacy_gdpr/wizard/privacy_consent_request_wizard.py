@@ -41,7 +41,7 @@ class PrivacyConsentRequestWizard(models.TransientModel):
     def _compute_summary(self):
         for wizard in self:
             sendable, skipped = wizard._split()
-            resent = sendable.filtered("gdpr_request_date")
+            resent = sendable.filtered("privacy_request_date")
             parts = [
                 _(
                     "%(count)s contact(s) will receive a consent request.",

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
-from ..models.privacy_contact_log import CONTACT_CHANNELS
+from ..channels import LOGGED_CHANNELS
 
 
 class PrivacyContactReasonWizard(models.TransientModel):
@@ -22,7 +22,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
     _inherit = ["privacy.contact.reason.mixin"]
     _description = "Contact Reason Dialog"
 
-    channel = fields.Selection(CONTACT_CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(LOGGED_CHANNELS, required=True, readonly=True)
     purpose = fields.Selection(
         [("contact", "Contact"), ("log_call", "Log a call")],
         required=True,
@@ -42,7 +42,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        # "Log a call" is bound to contacts and leads: the document is the active one.
+        # "Log a call" is bound to documents (contacts, leads): the active one.
         context = self.env.context
         result = super().default_get(fields_list)
         if (
@@ -87,7 +87,7 @@ class PrivacyContactReasonWizard(models.TransientModel):
         :return: False when nobody needs a contact reason, else the action that
             opens the dialog asking it
         """
-        if channel not in dict(CONTACT_CHANNELS):
+        if channel not in dict(LOGGED_CHANNELS):
             raise UserError(_("Unknown contact channel: %(channel)s", channel=channel))
         values = {
             "channel": channel,

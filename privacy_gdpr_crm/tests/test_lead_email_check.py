@@ -3,11 +3,11 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
 
-from .contact_common import PrivacyContactCase
+from .common import PrivacyLeadCase
 
 
 @tagged("post_install", "-at_install")
-class TestEmailCheck(PrivacyContactCase):
+class TestLeadEmailCheck(PrivacyLeadCase):
     """E-mails written by users: the composer, the chatter's RPC, scheduling."""
 
     @classmethod

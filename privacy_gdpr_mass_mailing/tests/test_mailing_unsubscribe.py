@@ -5,7 +5,10 @@ from lxml import html
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .consent_request_common import PrivacyRequestHttpCase
+from odoo.addons.privacy_gdpr.tests.consent_request_common import (
+    PrivacyRequestHttpCase,
+)
+
 from .test_mass_mailing import MassMailingCase
 
 
@@ -72,23 +75,17 @@ class TestWithdrawal(UnsubscribeCase):
         self.assertGiven(self.p_valid, self.type_email)
         self.assertGiven(self.p_valid, self.type_sms)
 
-    def test_blocklisted_number_withdraws_sms(self):
-        self.env["phone.blacklist"].add("+33 6 12 34 56 01")
-        self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
-        self.assertGiven(self.p_valid, self.type_newsletter)
-
     def test_leaving_every_list_withdraws(self):
         news, offers = self.env["mailing.list"].create(
             [{"name": "News"}, {"name": "Offers"}]
         )
-        self.contact("valid@example.com", news | offers, mobile="+33612345601")
+        self.contact("valid@example.com", news | offers)
         news._update_subscription_from_email("valid@example.com", opt_out=True)
         self.assertGiven(self.p_valid, self.type_newsletter)
         offers._update_subscription_from_email("valid@example.com", opt_out=True)
         self.assertWithdrawn(
             self.p_valid | self.p_twin, self.type_newsletter, "web_form", "every"
         )
-        self.assertWithdrawn(self.p_valid, self.type_sms, "web_form", "every")
         self.assertGiven(self.p_valid, self.type_email)
 
     def test_bounces_blocklist_without_withdrawing(self):
@@ -169,22 +166,6 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
         self.assertWithdrawn(
             self.p_valid | self.p_twin, self.type_newsletter, "web_form", "every"
         )
-
-    def test_sms_stop_link(self):
-        mailing = self.mailing(self.p_valid, mailing_type="sms")
-        mailing.action_send_mail()
-        trace = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
-        self.assertEqual(trace.trace_status, "outgoing")
-        response = self.url_open(
-            f"/sms/{mailing.id}/unsubscribe/{trace.sms_code}"
-            "?sms_number=%2B33%206%2012%2034%2056%2001"
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(
-            self.env["phone.blacklist"].search([("number", "=", "+33612345601")])
-        )
-        self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
-        self.assertGiven(self.p_valid, self.type_newsletter)
 
 
 @tagged("post_install", "-at_install")

@@ -1,33 +1,22 @@
+from collections import namedtuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.query import Query
 
-from .privacy_consent_type import CHANNEL_FIELDS
+from odoo.addons.privacy_gdpr.channels import CHANNEL_FIELDS
 
-# The consent channel each mailing type needs.
-MAILING_CHANNELS = {"mail": "mass_mailing", "sms": "sms"}
-# Per mailing type: the mixin giving a recipient its own address, the field
-# matching that address to partners, the address, Odoo's blocklist of such
-# addresses and its column.
-RECIPIENT_ADDRESSES = {
-    "mail": (
-        "mail.thread.blacklist",
-        "privacy_email_partner_ids",
-        "email_normalized",
-        "mail.blacklist",
-        "email",
-    ),
-    "sms": (
-        "mail.thread.phone",
-        "privacy_phone_partner_ids",
-        "phone_sanitized",
-        "phone.blacklist",
-        "number",
-    ),
-}
 NO_CONSENT = "privacy_no_consent"
+# A recipient's own address for a mailing type: the mixin that gives it, the
+# field matching it to partners, the address itself, Odoo's blocklist of such
+# addresses (model and column), the recipient's field saying it is blocklisted,
+# and the trace column that keeps the address.
+RecipientAddress = namedtuple(
+    "RecipientAddress",
+    "mixin match address blocklist blocklist_column blocked trace_column",
+)
 
 
 class MailingMailing(models.Model):
@@ -79,7 +68,23 @@ class MailingMailing(models.Model):
     # ------------------------------------------------------------
 
     def _privacy_channel(self):
-        return MAILING_CHANNELS.get(self.mailing_type)
+        """The consent channel this mailing needs; False for a kind of mailing
+        that is not filtered."""
+        return "mass_mailing" if self.mailing_type == "mail" else False
+
+    def _privacy_recipient_address(self):
+        """The :class:`RecipientAddress` of this kind of mailing."""
+        if self.mailing_type == "mail":
+            return RecipientAddress(
+                "mail.thread.blacklist",
+                "privacy_email_partner_ids",
+                "email_normalized",
+                "mail.blacklist",
+                "email",
+                "is_blacklisted",
+                "email",
+            )
+        return None
 
     @api.depends("mailing_type", "user_id")
     @api.depends_context("company")
@@ -112,12 +117,15 @@ class MailingMailing(models.Model):
         )
 
     def _privacy_address_info(self):
-        """``(match field, address field, blocklist model, blocklist column)`` of
-        the target's own address for this mailing type, or None when the target
-        has no such address."""
+        """The :class:`RecipientAddress` of the target's own address for this
+        mailing type, or None when the target has no such address."""
         Target = self.env[self.mailing_model_real]
-        mixin, *info = RECIPIENT_ADDRESSES[self.mailing_type]
-        return info if isinstance(Target, self.pool[mixin]) else None
+        address = self._privacy_recipient_address()
+        return (
+            address
+            if address and isinstance(Target, self.pool[address.mixin])
+            else None
+        )
 
     def _privacy_consent_domain(self):
         """Recipients (records of the target model) with a valid consent for this
@@ -141,7 +149,9 @@ class MailingMailing(models.Model):
         if not partner_fname and not address_info:
             return expression.FALSE_DOMAIN
         by_partner = [(partner_fname, "any", partner_domain)] if partner_fname else []
-        by_address = [(address_info[0], "any", partner_domain)] if address_info else []
+        by_address = (
+            [(address_info.match, "any", partner_domain)] if address_info else []
+        )
         if not (by_partner and by_address):
             return by_partner or by_address
         return expression.OR(
@@ -159,20 +169,15 @@ class MailingMailing(models.Model):
         address_info = self._privacy_address_info()
         if not address_info:
             return []
-        _match, address, blocklist_model, blocklist_fname = address_info
-        domain = [(address, "!=", False)]
+        domain = [(address_info.address, "!=", False)]
         if serializable:
-            blocked = {
-                "mail": "is_blacklisted",
-                "sms": "phone_sanitized_blacklisted",
-            }[self.mailing_type]
-            return domain + [(blocked, "=", False)]
-        Blocklist = self.env[blocklist_model].sudo()
+            return domain + [(address_info.blocked, "=", False)]
+        Blocklist = self.env[address_info.blocklist].sudo()
         query = Blocklist._search([])
         blocked = query.subselect(
-            Blocklist._field_to_sql(query.table, blocklist_fname, query)
+            Blocklist._field_to_sql(query.table, address_info.blocklist_column, query)
         )
-        return domain + [(address, "not in", blocked)]
+        return domain + [(address_info.address, "not in", blocked)]
 
     def _privacy_consenting_query(self):
         """The target's records with a valid consent for this mailing today (the
@@ -443,45 +448,45 @@ class MailingMailing(models.Model):
         """
         self.ensure_one()
         mailing = self.sudo()
-        Target = mailing.env[mailing.mailing_model_real]
-        address_info = mailing._privacy_address_info()
-        address = (
-            Target._field_to_sql(query.table, address_info[1], query)
-            if address_info
-            else SQL("NULL")
-        )
-        is_sms = mailing.mailing_type == "sms"
         now, uid = self.env.cr.now(), self.env.uid
-        select = query.select(
-            SQL("%s", mailing.mailing_type),
-            SQL("%s", mailing.mailing_model_real),
-            SQL.identifier(query.table, "id"),
-            SQL("%s", mailing.id),
+        columns = {
+            "trace_type": SQL("%s", mailing.mailing_type),
+            "model": SQL("%s", mailing.mailing_model_real),
+            "res_id": SQL.identifier(query.table, "id"),
+            "mass_mailing_id": SQL("%s", mailing.id),
             # stored related field: the raw insert must write it
-            SQL("%s", mailing.campaign_id.id or None),
-            SQL("NULL") if is_sms else address,
-            address if is_sms else SQL("NULL"),
-            # like Odoo's SMS traces, a random code (unused: nothing is sent)
-            SQL("substr(md5(random()::text), 1, 3)") if is_sms else SQL("NULL"),
-            SQL("%s, %s", "cancel", NO_CONSENT),
-            SQL("%s, %s, %s, %s", uid, now, uid, now),
-        )
+            "campaign_id": SQL("%s", mailing.campaign_id.id or None),
+            "trace_status": SQL("%s", "cancel"),
+            "failure_type": SQL("%s", NO_CONSENT),
+            "create_uid": SQL("%s", uid),
+            "create_date": SQL("%s", now),
+            "write_uid": SQL("%s", uid),
+            "write_date": SQL("%s", now),
+            **mailing._privacy_trace_address_columns(query),
+        }
         rows = self.env.execute_query(
             SQL(
-                """
-                INSERT INTO mailing_trace (
-                    trace_type, model, res_id, mass_mailing_id, campaign_id,
-                    email, sms_number, sms_code, trace_status, failure_type,
-                    create_uid, create_date, write_uid, write_date)
-                %s
-                RETURNING res_id
-                """,
-                select,
+                "INSERT INTO mailing_trace (%s) %s RETURNING res_id",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                query.select(*columns.values()),
             )
         )
         self.env["mailing.trace"].invalidate_model()
         self.invalidate_recordset()
         return [res_id for (res_id,) in rows]
+
+    def _privacy_trace_address_columns(self, query):
+        """The columns of a cancelled trace that keep the recipient's address,
+        read from ``query`` on the target: ``{column: SQL}``."""
+        address_info = self._privacy_address_info()
+        if not address_info:
+            return {}
+        Target = self.env[self.mailing_model_real]
+        return {
+            address_info.trace_column: Target._field_to_sql(
+                query.table, address_info.address, query
+            )
+        }
 
     def _get_seen_list_extra(self):
         # A record cancelled for lack of consent received nothing: another

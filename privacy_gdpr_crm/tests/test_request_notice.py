@@ -1,6 +1,6 @@
 from odoo.tests import Form, new_test_user, tagged
 
-from .consent_request_common import PrivacyRequestCase
+from odoo.addons.privacy_gdpr.tests.consent_request_common import PrivacyRequestCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 # The partner's numbers in E.164, stored and indexed, as phone_sanitized is.
-PARTNER_NUMBER_FIELDS = ["gdpr_mobile_e164", "gdpr_phone_e164"]
+PARTNER_NUMBER_FIELDS = ["privacy_mobile_e164", "privacy_phone_e164"]
 
 
 class MailThreadPhone(models.AbstractModel):

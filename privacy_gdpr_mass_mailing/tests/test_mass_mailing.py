@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -7,12 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.mass_mailing.models.mailing import MassMailing
-from odoo.addons.mass_mailing_sms.models.mailing_mailing import (
-    Mailing as SmsMailing,
-)
-from odoo.addons.sms.tools.sms_api import SmsApi
-
-from .common import PrivacyCase
+from odoo.addons.privacy_gdpr.tests.common import PrivacyCase
 
 
 class MassMailingCase(PrivacyCase):
@@ -82,26 +76,18 @@ class MassMailingCase(PrivacyCase):
             self.assertEqual(traces[res_id][0], "cancel")
 
     def assertSent(self, mailing, records):
-        """``records`` got their e-mail (mail.mail) or SMS (sms.sms), and the
-        cancelled ones did not."""
+        """``records`` got their e-mail (mail.mail), and the cancelled ones did
+        not."""
         traces = self.traces(mailing)
         for record in records:
             self.assertIn(traces[record.id][0], ("sent", "outgoing", "pending"))
             self.assertFalse(traces[record.id][1])
-        model = "sms.sms" if mailing.mailing_type == "sms" else "mail.mail"
-        messages = self.env[model].sudo().search([("mailing_id", "=", mailing.id)])
-        if mailing.mailing_type == "sms":
-            partners = messages.filtered(lambda sms: sms.state != "canceled").partner_id
-            numbers = set(
-                messages.filtered(lambda sms: sms.state != "canceled").mapped("number")
-            )
-            if records._name == "res.partner":
-                self.assertEqual(partners, records)
-            else:
-                self.assertEqual(numbers, set(records.mapped("phone_sanitized")))
-        else:
-            sent = messages.filtered(lambda mail: mail.state != "cancel")
-            self.assertEqual(set(sent.mapped("res_id")), set(records.ids))
+        self.assertEqual(set(self.sent_res_ids(mailing)), set(records.ids))
+
+    def sent_res_ids(self, mailing):
+        """The records the mailing's e-mails that are not cancelled go to."""
+        mails = self.env["mail.mail"].sudo().search([("mailing_id", "=", mailing.id)])
+        return mails.filtered(lambda mail: mail.state != "cancel").mapped("res_id")
 
 
 @tagged("post_install", "-at_install")
@@ -154,12 +140,6 @@ class TestMassMailingEmail(MassMailingCase):
     def test_named_type_must_allow_the_channel(self):
         with self.assertRaisesRegex(ValidationError, "does not allow"):
             self.mailing(self.p_valid, privacy_consent_type_ids=self.type_sms.ids)
-        with self.assertRaisesRegex(ValidationError, "does not allow"):
-            self.mailing(
-                self.p_valid,
-                mailing_type="sms",
-                privacy_consent_type_ids=self.type_newsletter.ids,
-            )
 
     def test_consent_expired_on_the_day_of_sending(self):
         # Given 30 days ago with 30 days of validity: valid yesterday, not today.
@@ -240,35 +220,6 @@ class TestMassMailingEmail(MassMailingCase):
 
         self.assertCancelled(mailing, c_none | c_unknown)
         self.assertSent(mailing, c_valid | c_twins)
-
-    def test_leads_by_partner_else_by_email(self):
-        p_other = self.env["res.partner"].create(
-            {"name": "Other", "email": "other@example.com"}
-        )
-        self.give(p_other, self.type_newsletter)
-        Lead = self.env["crm.lead"]
-        leads = Lead.create(
-            [
-                # the lead's partner answers for it, whatever its e-mail
-                {"name": "l partner valid", "partner_id": p_other.id},
-                {
-                    "name": "l partner none",
-                    "partner_id": self.p_none.id,
-                    "email_from": "valid@example.com",
-                },
-                # no partner: the e-mail is matched to partners
-                {"name": "l email valid", "email_from": "Valid <valid@example.com>"},
-                {"name": "l email unknown", "email_from": "nobody@example.com"},
-            ]
-        )
-        l_partner_valid, l_partner_none, l_email_valid, l_email_unknown = leads
-        mailing = self.mailing(leads)
-        self.assertEqual(mailing.privacy_no_consent_count, 2)
-
-        mailing.action_send_mail()
-
-        self.assertCancelled(mailing, l_partner_none | l_email_unknown)
-        self.assertSent(mailing, l_partner_valid | l_email_valid)
 
     def test_model_without_recipient_partner_cancels_everybody(self):
         # UTM campaigns have no partner, no e-mail, no number: nobody consents.
@@ -442,7 +393,7 @@ class TestMassMailingEmail(MassMailingCase):
 
         ours.action_send_mail()
         # Odoo's own code, without the addon's overrides of mailing.mailing
-        SmsMailing._action_send_mail(odoo, MassMailing._get_remaining_recipients(odoo))
+        MassMailing._action_send_mail(odoo, MassMailing._get_remaining_recipients(odoo))
 
         ours_traces, odoo_traces = self.traces(ours), self.traces(odoo)
         self.assertEqual(ours_traces, odoo_traces)
@@ -460,143 +411,3 @@ class TestMassMailingEmail(MassMailingCase):
             "Test mailing successfully sent to tester@example.com",
             mailing.message_ids[0].body,
         )
-
-
-@tagged("post_install", "-at_install")
-class TestMassMailingSms(MassMailingCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.s_valid, cls.s_none, cls.s_email_only = Partner.create(
-            [
-                {"name": "S valid", "mobile": "+33 6 12 34 56 01"},
-                {"name": "S none", "mobile": "+33 6 12 34 56 02"},
-                # consents to e-mail marketing, not to SMS
-                {"name": "S email only", "mobile": "+39 347 123 4503"},
-            ]
-        )
-        cls.give(cls.s_valid, cls.type_sms)
-        cls.give(cls.s_email_only, cls.type_newsletter)
-
-    def test_partners_without_sms_consent_are_cancelled(self):
-        partners = self.s_valid | self.s_none | self.s_email_only
-        mailing = self.mailing(partners, mailing_type="sms")
-        self.assertEqual(mailing.privacy_no_consent_count, 2)
-
-        mailing.action_send_mail()
-
-        self.assertCancelled(mailing, self.s_none | self.s_email_only)
-        self.assertSent(mailing, self.s_valid)
-        trace = self.env["mailing.trace"].search(
-            [("mass_mailing_id", "=", mailing.id), ("res_id", "=", self.s_none.id)]
-        )
-        self.assertEqual((trace.trace_type, trace.sms_number), ("sms", "+33612345602"))
-        self.assertEqual(mailing.privacy_no_consent_cancelled, 2)
-
-    def test_named_sms_type(self):
-        other_sms = self.env["privacy.consent.type"].create(
-            {"name": "Other SMS", "code": "T_SMS2", "allow_sms": True}
-        )
-        mailing = self.mailing(
-            self.s_valid, mailing_type="sms", privacy_consent_type_ids=other_sms.ids
-        )
-        mailing.action_send_mail()
-        self.assertCancelled(mailing, self.s_valid)
-
-    def test_list_contacts_matched_by_number(self):
-        # Saved in national format on the partner: matched through E.164.
-        national = self.env["res.partner"].create(
-            {
-                "name": "S national",
-                "mobile": "06 12 34 56 09",
-                "country_id": self.env.ref("base.fr").id,
-            }
-        )
-        self.give(national, self.type_sms)
-        contacts = self.env["mailing.contact"].create(
-            [
-                {"name": "c valid", "mobile": "+33612345601"},
-                {"name": "c national", "mobile": "+33 6 12 34 56 09"},
-                {"name": "c none", "mobile": "+33612345602"},
-                {"name": "c unknown", "mobile": "+33612345699"},
-            ]
-        )
-        c_valid, c_national, c_none, c_unknown = contacts
-        mailing_list = self.env["mailing.list"].create(
-            {"name": "SMS news", "contact_ids": contacts.ids}
-        )
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "subject": "SMS news",
-                "mailing_type": "sms",
-                "body_plaintext": "Our news",
-                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
-                "contact_list_ids": mailing_list.ids,
-            }
-        )
-        self.assertEqual(mailing.privacy_no_consent_count, 2)
-
-        mailing.action_send_mail()
-
-        self.assertCancelled(mailing, c_none | c_unknown)
-        self.assertSent(mailing, c_valid | c_national)
-
-    def test_leads_by_partner_else_by_number(self):
-        s_other = self.env["res.partner"].create(
-            {"name": "S other", "mobile": "+33612345605"}
-        )
-        self.give(s_other, self.type_sms)
-        leads = self.env["crm.lead"].create(
-            [
-                {"name": "l partner", "partner_id": s_other.id},
-                {"name": "l number", "mobile": "+33 6 12 34 56 01"},
-                {"name": "l unknown", "mobile": "+33612345698"},
-            ]
-        )
-        mailing = self.mailing(leads, mailing_type="sms")
-        mailing.action_send_mail()
-        self.assertCancelled(mailing, leads[2])
-        self.assertSent(mailing, leads[:2])
-
-    def test_blacklisted_number_keeps_odoo_failure_type(self):
-        self.env["phone.blacklist"].create(
-            [{"number": "+33612345601"}, {"number": "+33612345602"}]
-        )
-        mailing = self.mailing(self.s_valid | self.s_none, mailing_type="sms")
-        self.assertEqual(mailing.privacy_no_consent_count, 0)
-        mailing.action_send_mail()
-        traces = self.traces(mailing)
-        self.assertEqual(traces[self.s_valid.id], ("cancel", "sms_blacklist"))
-        self.assertEqual(traces[self.s_none.id], ("cancel", "sms_blacklist"))
-
-    def test_switch_off_is_odoo(self):
-        self.company.privacy_check_mass_mailing = False
-        partners = self.s_valid | self.s_none | self.s_email_only
-        ours = self.mailing(partners, mailing_type="sms")
-        odoo = self.mailing(partners, mailing_type="sms")
-        ours.action_send_mail()
-        SmsMailing._action_send_mail(odoo, MassMailing._get_remaining_recipients(odoo))
-        traces = self.traces(ours)
-        self.assertEqual(traces, self.traces(odoo))
-        self.assertEqual(set(traces), set(partners.ids))
-        self.assertEqual(set(traces.values()), {("outgoing", False)})
-
-    def test_test_sms_is_not_filtered(self):
-        mailing = self.mailing(self.s_none, mailing_type="sms")
-        sent = []
-
-        def contact_iap(_api, _endpoint, params, **_kwargs):
-            # The outside SMS service, replaced: it accepts every SMS.
-            numbers = [n for message in params["messages"] for n in message["numbers"]]
-            sent.extend(number["number"] for number in numbers)
-            return [
-                {"uuid": n["uuid"], "state": "success", "credit": 1} for n in numbers
-            ]
-
-        with patch.object(SmsApi, "_contact_iap", contact_iap):
-            self.env["mailing.sms.test"].create(
-                {"mailing_id": mailing.id, "numbers": "+33612345602"}
-            ).action_send_sms()
-        self.assertEqual(sent, ["+33612345602"])
-        self.assertFalse(self.traces(mailing))

@@ -1,0 +1,5 @@
+from . import test_lead_call_check
+from . import test_lead_email_check
+from . import test_lead_sms
+from . import test_lead_mailing
+from . import test_request_notice

@@ -1,0 +1,2 @@
+from . import test_mass_mailing
+from . import test_mailing_unsubscribe

@@ -1,0 +1,4 @@
+from . import mail_thread_phone
+from . import phone_blacklist
+from . import mailing_contact
+from . import mailing_mailing
