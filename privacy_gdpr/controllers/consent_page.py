@@ -140,9 +140,9 @@ class PrivacyConsentPage(http.Controller):
         return consent_request.with_env(request.env).sudo(), None
 
     def _partner_from_token(self, token):
-        partner, company = request.env["res.partner"]._privacy_from_preferences_token(
-            token
-        )
+        partner, company = request.env[
+            "privacy.consent.request"
+        ]._from_preferences_token(token)
         if partner:
             self._set_partner_lang(partner)
         return partner.with_env(request.env).sudo(), company.with_env(

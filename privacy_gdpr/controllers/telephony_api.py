@@ -1,5 +1,4 @@
 import functools
-import inspect
 import json
 import logging
 import re
@@ -142,54 +141,28 @@ def telephony_api(endpoint):
     return wrapper
 
 
-@functools.cache
-def _fields_of(function):
-    """The parameters of the service method ``function``, but ``self``."""
-    return list(inspect.signature(function).parameters)[1:]
-
-
-def call_with_payload(method, payload):
-    """``method(**payload)``, refusing the fields that ``method`` does not take."""
-    fields = _fields_of(method.__func__)
-    for field in payload:
-        if field not in fields:
-            raise PrivacyApiError(
-                request.env._(
-                    "Unknown field “%(field)s”; the fields are: %(fields)s.",
-                    field=field,
-                    fields=", ".join(fields),
-                ),
-                field,
-                code="unknown_field",
-            )
-    return method(**payload)
+def api_route(operation, readonly):
+    """The route of ``operation``: JSON over HTTP, authenticated by API key
+    (see :func:`telephony_api`), without session or CSRF token."""
+    return http.route(
+        f"{API_PREFIX}/{operation}",
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+        readonly=readonly,
+    )
 
 
 class TelephonyApi(http.Controller):
-    """Telephony API: see README.md, "Telephony API"."""
+    """Telephony API: see docs/telephony-api.md."""
 
-    @http.route(
-        f"{API_PREFIX}/check",
-        type="http",
-        auth="none",
-        csrf=False,
-        save_session=False,
-        readonly=True,
-    )
+    @api_route("check", readonly=True)
     @telephony_api
     def check_contact(self, payload):
-        return call_with_payload(
-            request.env["privacy.telephony"].check_contact, payload
-        )
+        return request.env["privacy.telephony"]._call("check_contact", payload)
 
-    @http.route(
-        f"{API_PREFIX}/log",
-        type="http",
-        auth="none",
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @api_route("log", readonly=False)
     @telephony_api
     def log_contact(self, payload):
-        return call_with_payload(request.env["privacy.telephony"].log_contact, payload)
+        return request.env["privacy.telephony"]._call("log_contact", payload)

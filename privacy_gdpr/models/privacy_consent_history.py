@@ -9,10 +9,8 @@ class PrivacyConsentHistory(models.Model):
     _name = "privacy.consent.history"
     _inherit = ["privacy.evidence.mixin"]
     _description = "Consent History"
-    _order = "date desc, id desc"
     _rec_name = "type_id"
 
-    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     consent_id = fields.Many2one(
         "privacy.partner.consent", readonly=True, index=True, ondelete="cascade"
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 REQUEST_SCOPE = "privacy_gdpr.consent_request"
@@ -211,6 +211,141 @@ class PrivacyConsentRequest(models.Model):
     # ------------------------------------------------------------
     # Sending
     # ------------------------------------------------------------
+
+    @api.model
+    def _action_send(self, partners):
+        """Send a consent request to ``partners`` (the contact form's button),
+        or say why one of them cannot get one."""
+        skipped = self._skip_reasons(partners)
+        if skipped:
+            partner = partners.browse(next(iter(skipped)))
+            raise UserError(
+                _(
+                    "No consent request can be sent to %(partner)s: %(reason)s.",
+                    partner=partner.display_name,
+                    reason=skipped[partner.id],
+                )
+            )
+        self._send_to(partners)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "Consent request sent to %(emails)s.",
+                    emails=", ".join(partners.mapped("email")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _skip_reasons(self, partners):
+        """``{partner_id: reason}`` for the partners no request can be sent to."""
+        reasons = {}
+        for partner in partners:
+            if not partner.email:
+                reasons[partner.id] = _("no e-mail address")
+            elif not partner.email_normalized:
+                reasons[partner.id] = _("invalid e-mail address")
+            elif partner.is_blacklisted:
+                reasons[partner.id] = _("e-mail address in the blacklist")
+        return reasons
+
+    @api.model
+    def _send_to(self, partners, origin="request"):
+        """E-mail each partner a consent request with a new signed link.
+
+        Earlier links of these partners stop working. A request sent again by
+        hand (``origin`` "request" to a partner who already received one) also
+        resets the partner's answers to "no answer", the history keeping them;
+        a renewal (``origin`` "renewal") leaves the answers valid until they
+        expire.
+
+        :return: the requests created
+        """
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(_("Only employees can send consent requests."))
+        if not partners:
+            return self
+        if origin == "request":
+            self.env["privacy.partner.consent"]._reset_answers(
+                partners.filtered("privacy_request_date")
+            )
+        requests = self._create_for_partners(partners, origin)
+        partners.sudo().write({"privacy_request_date": fields.Datetime.now()})
+        template = (
+            "privacy_gdpr.mail_template_consent_renewal"
+            if origin == "renewal"
+            else "privacy_gdpr.mail_template_consent_request"
+        )
+        for consent_request in requests:
+            consent_request._post_on_partner(template)
+        return requests
+
+    @api.model
+    def _current_for(self, partner):
+        """The request whose link ``partner`` may use now (as superuser)."""
+        partner.ensure_one()
+        return self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("state", "in", OPEN_STATES),
+                ("origin", "!=", "preferences"),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _awaiting_confirmation_for(self, partner):
+        """The request of ``partner`` whose double opt-in confirmation is
+        awaited (as superuser)."""
+        partner.ensure_one()
+        return self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("state", "in", OPEN_STATES),
+                ("confirm_type_ids", "!=", False),
+                ("date_confirmed", "=", False),
+            ],
+            order="confirm_date_expiry desc, id desc",
+            limit=1,
+        )
+
+    @api.model
+    def _preferences_url(self, partner, company=None):
+        """The long-lived link of ``partner`` to the preference page.
+
+        For the footer of marketing e-mails: the person changes or withdraws
+        consents there at any time. The link never expires and is signed with
+        the database secret (HMAC-SHA256), so it cannot be guessed or forged;
+        it stops working when the partner is deleted. The answers are recorded
+        for ``company`` (default: the partner's, else the current one).
+        """
+        partner.ensure_one()
+        company = company or partner.company_id or self.env.company
+        token = self._sign(PREFERENCES_SCOPE, [partner.id, company.id])
+        return f"{partner.get_base_url()}/privacy/preferences/{token}"
+
+    @api.model
+    def _from_preferences_token(self, token):
+        """The partner and company (as superuser) of a preference link, or two
+        empty recordsets when the link is forged or the partner deleted."""
+        values = self._verify(PREFERENCES_SCOPE, token)
+        Partner = self.env["res.partner"].sudo()
+        Company = self.env["res.company"].sudo()
+        if (
+            not values
+            or len(values) != 2
+            or not all(isinstance(value, int) for value in values)
+        ):
+            return Partner, Company
+        partner = Partner.browse(values[0]).exists()
+        company = Company.browse(values[1]).exists()
+        if not partner or not company:
+            return Partner, Company
+        return partner, company
 
     @api.model
     def _create_for_partners(self, partners, origin):

@@ -14,10 +14,8 @@ class PrivacyContactLog(models.Model):
     _name = "privacy.contact.log"
     _inherit = ["privacy.evidence.mixin"]
     _description = "Contact Log"
-    _order = "date desc, id desc"
     _rec_name = "partner_id"
 
-    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     partner_id = fields.Many2one(
         "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
     )
@@ -52,6 +50,24 @@ class PrivacyContactLog(models.Model):
         readonly=True, help="Identifier of the call in the telephony system."
     )
     phone_number = fields.Char(readonly=True)
+
+    @api.model
+    def _record_contact(self, partners, channel, reason, **log_values):
+        """Contact ``partners`` on ``channel``: those without a valid consent
+        (``res.partner._privacy_needing_reason``) need ``reason``, a
+        ``privacy.contact.reason``, and are logged with it.
+
+        The one place where e-mails, SMS and calls check a reason and log.
+
+        :param log_values: see :meth:`_log_contacts`
+        :return: the rows written
+        :raise PrivacyReasonRequired: some need a reason and ``reason`` is empty
+        :raise UserError: ``reason`` is archived
+        """
+        needing = partners._privacy_needing_reason(channel)
+        if needing:
+            reason._check_usable_for(needing.mapped("display_name"), channel)
+        return self._log_contacts(needing, channel, reason, **log_values)
 
     @api.model
     def _log_contacts(self, partners, channel, reason, **values):

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -12,6 +12,9 @@ class PrivacyEvidenceMixin(models.AbstractModel):
 
     _name = "privacy.evidence.mixin"
     _description = "Privacy: immutable evidence"
+    _order = "date desc, id desc"
+
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
     def _evidence_name(self):
         return self.env["ir.model"]._get(self._name).name

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
@@ -176,6 +176,97 @@ class PrivacyPartnerConsent(models.Model):
             ("date_expiry", ">", date),
         ]
 
+    @api.model
+    def _partner_domain(self, channel, date=None, consent_types=None):
+        """Partners allowed on ``channel`` by a valid consent on ``date``.
+
+        A domain on ``res.partner`` that PostgreSQL evaluates as one subquery,
+        whatever the number of partners; the same rule as
+        :meth:`_check_partners`.
+        """
+        return [
+            (
+                "privacy_consent_ids",
+                "any",
+                self._valid_domain(channel, date, consent_types),
+            )
+        ]
+
+    @api.model
+    def _check_partners(self, partners, channel, date=None, consent_types=None):
+        """For each of ``partners``: is ``channel`` allowed on ``date``, and by
+        which consents.
+
+        :return: ``{partner_id: {"allowed": bool, "consents": consents}}`` where
+            ``consents`` are the valid ``privacy.partner.consent`` records
+        """
+        consents = self.search_fetch(
+            [("partner_id", "in", partners.ids)]
+            + self._valid_domain(channel, date, consent_types),
+            ["partner_id", "type_id", "date_given", "date_expiry"],
+        )
+        result = {
+            partner.id: {"allowed": False, "consents": self.browse()}
+            for partner in partners
+        }
+        for consent in consents:
+            answer = result[consent.partner_id.id]
+            answer["allowed"] = True
+            answer["consents"] |= consent
+        return result
+
+    @api.model
+    def _allowed_partners(self, partners, channel, date=None, consent_types=None):
+        """The ones of ``partners`` allowed on ``channel``, in one query."""
+        if not partners:
+            return partners
+        return partners.search(
+            [("id", "in", partners.ids)]
+            + self._partner_domain(channel, date, consent_types)
+        )
+
+    @api.model
+    def _withdraw_partners(self, partners, channel, method, note, consent_types=None):
+        """Withdraw, as the person asked, the consents of ``partners`` that are
+        valid for ``channel`` (among ``consent_types`` when given).
+
+        Each withdrawn consent gets its history row, saying how the withdrawal
+        arrived (``method``) and why (``note``).
+
+        :return: the withdrawn consents
+        """
+        if not partners:
+            return self.browse()
+        consents = self.search(
+            [("partner_id", "in", partners.ids)]
+            + self._valid_domain(channel, consent_types=consent_types)
+        )
+        consents.write({"state": "withdrawn", "method": method, "note": note})
+        return consents
+
+    @api.model
+    def _expired_partner_domain(self):
+        """Partners with a consent that ran out (marked expired or not yet)."""
+        today = fields.Date.context_today(self)
+        return [
+            (
+                "privacy_consent_ids",
+                "any",
+                [
+                    "|",
+                    ("state", "=", "expired"),
+                    "&",
+                    ("state", "=", "given"),
+                    ("date_expiry", "<=", today),
+                ],
+            )
+        ]
+
+    @api.model
+    def _unanswered_partner_domain(self):
+        """Partners who never answered any consent."""
+        return [("privacy_consent_ids", "not any", [("state", "!=", "none")])]
+
     # ------------------------------------------------------------
     # Import
     # ------------------------------------------------------------
@@ -265,6 +356,50 @@ class PrivacyPartnerConsent(models.Model):
     # ------------------------------------------------------------
     # CRUD: answers are upserted and historised
     # ------------------------------------------------------------
+
+    @api.model
+    def _write_from_partners(self, partners, commands):
+        """Apply the one2many ``commands`` of ``partners``' consent lines, with the
+        consents' own access rights: lines are updated or added, never removed."""
+        for command in commands:
+            if command[0] == Command.UPDATE:
+                self.browse(command[1]).filtered(
+                    lambda c: c.partner_id in partners
+                ).write(command[2])
+            elif command[0] == Command.CREATE:
+                self.create(
+                    [dict(command[2], partner_id=partner.id) for partner in partners]
+                )
+            elif command[0] != Command.LINK:
+                raise UserError(
+                    _(
+                        "Consents are evidence: record a new state instead of "
+                        "removing them."
+                    )
+                )
+
+    @api.model
+    def _reset_answers(self, partners):
+        """Set every answer of ``partners`` back to "no answer", the history
+        keeping them (a new consent request was sent)."""
+        consents = self.sudo().search(
+            [("partner_id", "in", partners.ids), ("state", "!=", "none")]
+        )
+        consents.with_context(
+            privacy_history_values={
+                "note": _("Reset: a new consent request was sent"),
+            }
+        ).write(
+            {
+                "state": "none",
+                "method": False,
+                "date_given": False,
+                "proof_date": False,
+                "proof_ip": False,
+                "proof_user_agent": False,
+                "proof_text": False,
+            }
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -476,10 +611,9 @@ class PrivacyPartnerConsent(models.Model):
             remaining += len(partners) - len(batch)
             if not batch:
                 continue
-            skipped = batch._privacy_request_skip_reasons()
-            (batch - Partner.browse(list(skipped))).with_company(
-                company
-            )._privacy_send_consent_requests(origin="renewal")
+            Request = self.env["privacy.consent.request"].with_company(company)
+            skipped = Request._skip_reasons(batch)
+            Request._send_to(batch - Partner.browse(list(skipped)), origin="renewal")
             consents.filtered(lambda c, batch=batch: c.partner_id in batch).write(
                 {"renewal_requested": True}
             )

@@ -1,6 +1,11 @@
+import functools
+import inspect
+
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, email_normalize
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 from ..channels import CHANNEL_FIELDS, LOGGED_CHANNELS, SWITCHED_CHANNELS
 from ..exceptions import PrivacyApiError
@@ -21,6 +26,12 @@ MAX_ID = 2**31 - 1
 # A shared switchboard number may match many partners: answer for a bounded set
 # (the lookup fetches one more to know whether there are more).
 MAX_MATCHES = 50
+
+
+@functools.cache
+def _operation_fields(method):
+    """The parameters of the public method ``method``, but ``self``."""
+    return list(inspect.signature(method).parameters)[1:]
 
 
 def _is_utf8(text):
@@ -169,6 +180,24 @@ class PrivacyTelephony(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
+    def _call(self, operation, payload):
+        """``operation(**payload)`` for the HTTP API, refusing the fields that
+        the operation does not take."""
+        fields = _operation_fields(getattr(type(self), operation))
+        for field in payload:
+            if field not in fields:
+                raise PrivacyApiError(
+                    self.env._(
+                        "Unknown field “%(field)s”; the fields are: %(fields)s.",
+                        field=field,
+                        fields=", ".join(fields),
+                    ),
+                    field,
+                    code="unknown_field",
+                )
+        return getattr(self, operation)(**payload)
+
+    @api.model
     def _check_api_access(self):
         if not self.env.user.has_group("privacy_gdpr.group_privacy_user"):
             raise AccessError(
@@ -255,11 +284,31 @@ class PrivacyTelephony(models.AbstractModel):
         return code.upper(), phone_code
 
     @api.model
+    def _e164(self, number, country=None):
+        """``number`` in E.164 (+33612345678), read in ``country`` (default the
+        company's) when it has no international prefix; False when it cannot be
+        parsed. The partners' stored numbers are computed with it."""
+        country = country or self.env.company.country_id
+        return self._e164_region(number, country.code, country.phone_code)
+
+    @api.model
+    def _e164_region(self, number, country_code, phone_code):
+        """:meth:`_e164` in the country of ISO code ``country_code`` and
+        dialing code ``phone_code``, for callers that have them without reading
+        the country."""
+        if not number:
+            return False
+        try:
+            return phone_validation.phone_format(
+                number, country_code, phone_code, force_format="E164"
+            )
+        except UserError:
+            return False
+
+    @api.model
     def _read_number(self, phone, country):
         number = self._read_text("phone", phone, required=True)
-        e164 = self.env["res.partner"]._privacy_e164_region(
-            number, *self._read_country(country)
-        )
+        e164 = self._e164_region(number, *self._read_country(country))
         if not e164:
             raise PrivacyApiError(
                 self.env._(

@@ -1,36 +1,25 @@
 from odoo import fields, models
 
 
+def company_setting(fname, field_type=fields.Boolean):
+    """A setting that shows and changes the current company's field ``fname``."""
+    return field_type(related=f"company_id.{fname}", readonly=False)
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    privacy_enabled = fields.Boolean(
-        related="company_id.privacy_enabled", readonly=False
+    privacy_enabled = company_setting("privacy_enabled")
+    privacy_check_email = company_setting("privacy_check_email")
+    privacy_check_mass_mailing = company_setting("privacy_check_mass_mailing")
+    privacy_check_call = company_setting("privacy_check_call")
+    privacy_check_sms = company_setting("privacy_check_sms")
+    privacy_contract_models = company_setting("privacy_contract_models", fields.Char)
+    privacy_request_validity_days = company_setting(
+        "privacy_request_validity_days", fields.Integer
     )
-    privacy_check_email = fields.Boolean(
-        related="company_id.privacy_check_email", readonly=False
-    )
-    privacy_check_mass_mailing = fields.Boolean(
-        related="company_id.privacy_check_mass_mailing", readonly=False
-    )
-    privacy_check_call = fields.Boolean(
-        related="company_id.privacy_check_call", readonly=False
-    )
-    privacy_check_sms = fields.Boolean(
-        related="company_id.privacy_check_sms", readonly=False
-    )
-    privacy_contract_models = fields.Char(
-        related="company_id.privacy_contract_models", readonly=False
-    )
-    privacy_request_validity_days = fields.Integer(
-        related="company_id.privacy_request_validity_days", readonly=False
-    )
-    privacy_renewal_enabled = fields.Boolean(
-        related="company_id.privacy_renewal_enabled", readonly=False
-    )
-    privacy_renewal_days = fields.Integer(
-        related="company_id.privacy_renewal_days", readonly=False
-    )
+    privacy_renewal_enabled = company_setting("privacy_renewal_enabled")
+    privacy_renewal_days = company_setting("privacy_renewal_days", fields.Integer)
 
     def action_privacy_open_request_templates(self):
         """The e-mail templates of consent requests, to edit their wording."""

@@ -93,7 +93,9 @@ class TestConsentRequest(PrivacyRequestCase):
 
     def test_only_employees_send(self):
         with self.assertRaises(AccessError):
-            self.partner.with_user(self.user_portal)._privacy_send_consent_requests()
+            self.env["privacy.consent.request"].with_user(self.user_portal)._send_to(
+                self.partner
+            )
         self.assertFalse(self.partner.privacy_request_ids)
 
     def test_first_request_keeps_answers_resend_resets_them(self):

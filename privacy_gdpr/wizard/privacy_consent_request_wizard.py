@@ -30,7 +30,7 @@ class PrivacyConsentRequestWizard(models.TransientModel):
 
     def _split(self):
         """The partners a request can be sent to, and ``{reason: partners}``."""
-        reasons = self.partner_ids._privacy_request_skip_reasons()
+        reasons = self.env["privacy.consent.request"]._skip_reasons(self.partner_ids)
         skipped = {}
         for partner in self.partner_ids.filtered(lambda p: p.id in reasons):
             skipped.setdefault(reasons[partner.id], self.env["res.partner"])
@@ -90,7 +90,7 @@ class PrivacyConsentRequestWizard(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         sendable, skipped = self._split()
-        sendable._privacy_send_consent_requests()
+        self.env["privacy.consent.request"]._send_to(sendable)
         parts = [
             _("Consent request sent to %(count)s contact(s).", count=len(sendable))
         ]

@@ -124,14 +124,17 @@ def install_bridges(cr):
         )
         if cr.fetchone()[0] != len(moved["needs"]):
             continue
-        cr.execute(
-            "UPDATE ir_module_module SET state = 'to install' "
-            "WHERE name = %s AND state = 'uninstalled' RETURNING id",
-            [bridge],
-        )
-        if not cr.fetchone():
+        cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [bridge])
+        row = cr.fetchone()
+        if not row:
             _logger.warning("privacy_gdpr: the addon %s is missing", bridge)
             continue
+        if row[0] != "uninstalled":
+            continue
+        cr.execute(
+            "UPDATE ir_module_module SET state = 'to install' WHERE name = %s",
+            [bridge],
+        )
         if moved["records"]:
             cr.execute(
                 "UPDATE ir_model_data SET module = %s "
