@@ -4,18 +4,37 @@ PYTHON := $(VENV)/bin/python
 ODOO := $(PYTHON) -m odoo -c .odoo.conf
 DEMO_DB ?= privacy_gdpr_demo
 TEST_TAGS ?=
+TEST_PHASE ?=
 TEST_DB ?= privacy_gdpr_test
+PYTEST_DB ?= privacy_gdpr_pytest
+PYTEST_ARGS ?=
 
-.PHONY: setup test run lint bench-mailing bench-telephony bench-export soak
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export soak
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
 	bash tools/setup.sh
 
-## Run every test on a fresh database; ends with "N passed, N failed, N errors"
+## Run every test with Odoo's runner, in two phases on fresh databases: core (privacy_gdpr alone
+## on $(TEST_DB)_core, no other app may come with it) and full (every addon on $(TEST_DB));
+## ends with "N passed, N failed, N errors of N tests". TEST_TAGS=... runs the full phase only
+## with those Odoo test tags; TEST_PHASE=core|full|all chooses the phases.
 test:
 	@test -x $(PYTHON) || { echo "tests: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
-	$(PYTHON) tools/run_tests.py --database $(TEST_DB) $(if $(TEST_TAGS),--tags $(TEST_TAGS))
+	$(PYTHON) tools/run_tests.py --database $(TEST_DB) $(if $(TEST_TAGS),--tags $(TEST_TAGS)) $(if $(TEST_PHASE),--phase $(TEST_PHASE))
+
+## Upgrade a database of the single-addon version (18.0.1, from this repository's history) with
+## this checkout and check that nothing was lost; ends with "migration: OK"
+MIGRATION_DB ?= privacy_gdpr_migration
+test-migration:
+	@test -x $(PYTHON) || { echo "migration: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) tools/test_migration.py --database $(MIGRATION_DB)
+
+## The same tests under pytest-odoo, on a fresh database prepared as make test's full phase;
+## ends with pytest's summary. PYTEST_ARGS="-x -k Consent" goes to pytest.
+pytest:
+	@test -x $(PYTHON) || { echo "pytest: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) tools/run_pytest.py --database $(PYTEST_DB) $(PYTEST_ARGS)
 
 ## Start Odoo on http://localhost:8069 with privacy_gdpr and its demo data (login admin / admin)
 run:

@@ -10,7 +10,7 @@ In one run, on its own database (dropped and re-created unless --reuse):
    stored as an attachment) and with Odoo's native export of comparable fields
    (``res.partner.export_data`` of name, company, e-mail, phone, mobile, language,
    the consents' type, state, date given, expiry date and method through the
-   ``gdpr_consent_ids`` one2many, and the request/answer date-times, then the
+   ``privacy_consent_ids`` one2many, and the request/answer date-times, then the
    very ``from_data`` of Odoo's XLSX and CSV export controllers);
 3. loads 100,000 more partners and exports again at 200,000.
 
@@ -32,25 +32,12 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / ".odoo.conf"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
+from devtools import CONF, ROOT
+
 SIZES = (100_000, 200_000)
 FORMATS = ("xlsx", "csv")
-NATIVE_FIELDS = [
-    "name",
-    "commercial_company_name",
-    "email",
-    "phone",
-    "mobile",
-    "lang",
-    "gdpr_consent_ids/type_id",
-    "gdpr_consent_ids/state",
-    "gdpr_consent_ids/date_given",
-    "gdpr_consent_ids/date_expiry",
-    "gdpr_consent_ids/method",
-    "gdpr_request_date",
-    "gdpr_answer_date",
-]
 BENCH_REF = "bench-export"
 
 
@@ -88,7 +75,7 @@ def load_partners(env, total):
         INSERT INTO res_partner (
             id, commercial_partner_id, name, complete_name, commercial_company_name,
             email, email_normalized, phone, mobile, lang, ref, active, type,
-            is_company, gdpr_request_date, gdpr_answer_date,
+            is_company, privacy_request_date, privacy_answer_date,
             create_uid, create_date, write_uid, write_date)
         SELECT s.id, s.id, 'Contact ' || g, 'Contact ' || g, 'Company ' || (g %% 997),
                'contact' || g || '@example.com', 'contact' || g || '@example.com',
@@ -145,6 +132,25 @@ def export_ours(env, file_format):
     return export.row_count, export.attachment_id.file_size
 
 
+def native_fields():
+    """The columns of our export, in Odoo's native export: the partner's, its
+    consents' through the ``privacy_consent_ids`` one2many, then the request
+    and answer date-times."""
+    from odoo.addons.privacy_gdpr.models.privacy_consent_export import (
+        CONSENT_COLUMNS,
+        PARTNER_COLUMNS,
+    )
+
+    dates = ["privacy_request_date", "privacy_answer_date"]
+    partner = [name for name in PARTNER_COLUMNS if name not in ("id", *dates)]
+    consents = [
+        f"privacy_consent_ids/{name}"
+        for name in CONSENT_COLUMNS
+        if name != "partner_id"
+    ]
+    return partner + consents + dates
+
+
 def export_native(env, file_format):
     """What /web/export/xlsx and /web/export/csv do, without the HTTP layer."""
     import odoo.http
@@ -155,12 +161,11 @@ def export_native(env, file_format):
     # The controllers read request.env (currency digits, error messages).
     odoo.http._request_stack.push(SimpleNamespace(env=env))
     records = Partner.search([], offset=0, limit=False, order=False)
-    rows = records.export_data(NATIVE_FIELDS).get("datas", [])
-    fields_info = [
-        {"name": fname, "label": fname, "type": "char"} for fname in NATIVE_FIELDS
-    ]
+    fields = native_fields()
+    rows = records.export_data(fields).get("datas", [])
+    fields_info = [{"name": fname, "label": fname, "type": "char"} for fname in fields]
     controller = ExcelExport() if file_format == "xlsx" else CSVExport()
-    data = controller.from_data(fields_info, NATIVE_FIELDS, rows)
+    data = controller.from_data(fields_info, fields, rows)
     return len(rows), len(data)
 
 
@@ -199,30 +204,7 @@ def run_child(database, *options):
 
 def create_database(database):
     print(f"Creating {database} with privacy_gdpr (no demo data)...", flush=True)
-    sys.path.insert(0, str(ROOT / "tools"))
-    from run_tests import recreate_database  # drops it, as for the tests
-
-    recreate_database(database)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(CONF),
-            "-d",
-            database,
-            "-i",
-            "privacy_gdpr",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        check=True,
-        cwd=ROOT,
-    )
+    devtools.install_database(database, "privacy_gdpr", prog="bench")
 
 
 def main():
@@ -243,8 +225,7 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child_main(args)
-    if not CONF.exists():
-        sys.exit("bench: ERROR: .odoo.conf is missing: run `make setup` first.")
+    devtools.require_conf("bench")
     if not args.reuse:
         create_database(args.database)
 

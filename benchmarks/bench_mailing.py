@@ -1,9 +1,10 @@
 """Benchmark: the consent filter of mass mailings against Odoo without it.
 
-In its own database (created with privacy_gdpr on first run), loads 100,000
-partners with SQL bulk inserts: half with a valid e-mail consent, a tenth with an
-expired one, a tenth with a withdrawn one, the rest without an answer (the
-"no answer" lines come from the foundation's placeholders).
+In its own database (created with privacy_gdpr and Email Marketing on first
+run), loads 100,000 partners with SQL bulk inserts: half with a valid e-mail
+consent, a tenth with an expired one, a tenth with a withdrawn one, the rest
+without an answer (the "no answer" lines come from the foundation's
+placeholders).
 
 Then, in one run, it queues the same e-mail mailing with the company switch
 "mass mailings filter recipients" on and off, at 1,000 and at 100,000
@@ -42,14 +43,15 @@ Usage: python benchmarks/bench_mailing.py [--database NAME] [--repeat N]
 import argparse
 import logging
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / ".odoo.conf"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
+from devtools import CONF
+
 PARTNERS = 100_000
 SMALL = 1_000
 BATCH = 50  # Odoo's default mail.batch_size
@@ -64,31 +66,12 @@ def parse_args():
 
 
 def install(database):
-    """Create the database with privacy_gdpr when it does not exist yet."""
-    import odoo
-    from odoo.service import db
-
-    if db.exp_db_exist(database):
+    """Create the database with privacy_gdpr and Email Marketing (its bridge
+    privacy_gdpr_mass_mailing installs itself) when it does not exist yet."""
+    if devtools.database_exists(database, prog="bench"):
         return
     print(f"Creating database {database} with privacy_gdpr...", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(CONF),
-            "-d",
-            database,
-            "-i",
-            "privacy_gdpr",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            f"--http-port={odoo.tools.config['http_port']}",
-        ],
-        check=True,
-    )
+    devtools.install_database(database, "privacy_gdpr,mass_mailing", prog="bench")
 
 
 def load(env):
@@ -172,19 +155,12 @@ def mailing_for(env, refs, name):
 def vacuum(database):
     """Clean up the rows of the rolled-back runs, so that each run finds the
     tables as the first one did."""
-    import psycopg2
-
-    from odoo.sql_db import connection_info_for
-
-    _name, params = connection_info_for(database)
-    connection = psycopg2.connect(**params)
-    connection.autocommit = True
-    with connection.cursor() as cr:
-        cr.execute(
-            "VACUUM ANALYZE mailing_trace, mail_mail, mail_message, res_partner, "
-            "privacy_partner_consent"
-        )
-    connection.close()
+    devtools.execute_autocommit(
+        database,
+        "VACUUM ANALYZE mailing_trace, mail_mail, mail_message, res_partner, "
+        "privacy_partner_consent",
+        prog="bench",
+    )
 
 
 def measure(registry, mailing_id, switch, step):
@@ -292,7 +268,7 @@ def counter(registry, mailing_id):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, str(ROOT))
+    devtools.require_conf("bench")
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])

@@ -41,7 +41,6 @@ import os
 import random
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -53,9 +52,10 @@ from pathlib import Path
 
 import phonenumbers
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / ".odoo.conf"
-BENCH_DIR = ROOT / ".bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
+from devtools import BENCH_DIR, CONF
+
 PARTNERS = 100_000
 CONSENT_SHARE = 0.5  # partners with a call consent
 EXPIRED_SHARE = 0.1  # of those, given too long ago
@@ -165,11 +165,6 @@ def write_number(country, digits, rng):
 # ------------------------------------------------------------
 
 
-def odoo_cli(*args, **kwargs):
-    command = [sys.executable, "-m", "odoo", "-c", str(CONF), *args]
-    return subprocess.run(command, check=True, cwd=ROOT, **kwargs)
-
-
 def open_env(database):
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -181,46 +176,9 @@ def open_env(database):
     return api.Environment(registry.cursor(), SUPERUSER_ID, {"lang": "en_US"})
 
 
-def database_exists(database):
-    import psycopg2
-
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", str(CONF)])
-    conn = psycopg2.connect(**odoo.sql_db.connection_info_for("postgres")[1])
-    with conn.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        exists = bool(cr.fetchone())
-    conn.close()
-    return exists
-
-
 def create_database(database):
-    import psycopg2
-
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", str(CONF)])
-    conn = psycopg2.connect(**odoo.sql_db.connection_info_for("postgres")[1])
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    conn.close()
     step("install privacy_gdpr")
-    odoo_cli(
-        "-d",
-        database,
-        "-i",
-        "privacy_gdpr",
-        "--without-demo=all",
-        "--stop-after-init",
-        "--max-cron-threads",
-        "0",
-        "--log-level",
-        "warn",
-        "--http-port",
-        "0",
-    )
+    devtools.install_database(database, "privacy_gdpr", prog="bench")
 
 
 def new_number(rng, seen, country=None):
@@ -243,6 +201,7 @@ def load_partners(env, rng):
     :return: the (country, digits) numbers of the partners
     """
     Partner = env["res.partner"]
+    Telephony = env["privacy.telephony"]
     countries = {code: env.ref(f"base.{code.lower()}") for code in ("FR", "IT")}
     env.company.country_id = countries["FR"]
     env.flush_all()
@@ -267,7 +226,7 @@ def load_partners(env, rng):
             write_number(*number, rng) if number else "" for number in (phone, mobile)
         ]
         # E.164 by the very method the ORM's compute calls.
-        e164 = [Partner._privacy_e164(text, country) if text else "" for text in texts]
+        e164 = [Telephony._e164(text, country) if text else "" for text in texts]
         if not all(e164[i] for i, text in enumerate(texts) if text):
             raise SystemExit(f"bench: generated an invalid number in {texts}")
         name = f"Bench {phone[0]} {partner_id}"
@@ -276,7 +235,8 @@ def load_partners(env, rng):
     cr.copy_expert(
         """
         COPY res_partner (id, name, complete_name, phone, mobile, country_id,
-                          gdpr_phone_e164, gdpr_mobile_e164, commercial_partner_id)
+                          privacy_phone_e164, privacy_mobile_e164,
+                          commercial_partner_id)
         FROM STDIN WITH (FORMAT csv)
         """,
         buffer,
@@ -287,7 +247,7 @@ def load_partners(env, rng):
            SET active = true, type = 'contact', is_company = false,
                partner_share = true, lang = 'en_US',
                mobile = NULLIF(mobile, ''),
-               gdpr_mobile_e164 = NULLIF(gdpr_mobile_e164, ''),
+               privacy_mobile_e164 = NULLIF(privacy_mobile_e164, ''),
                create_uid = 1, write_uid = 1,
                create_date = now() at time zone 'utc',
                write_date = now() at time zone 'utc'
@@ -331,12 +291,12 @@ def verify_computed(env, partners, rng):
     """The loaded E.164 numbers and expiry dates are what the ORM computes."""
     sample = partners.browse(rng.sample(partners.ids, 500))
     fields = [
-        sample._fields["gdpr_phone_e164"],
-        sample._fields["gdpr_mobile_e164"],
-        sample.gdpr_consent_ids._fields["date_expiry"],
+        sample._fields["privacy_phone_e164"],
+        sample._fields["privacy_mobile_e164"],
+        sample.privacy_consent_ids._fields["date_expiry"],
     ]
-    loaded = {p.id: (p.gdpr_phone_e164, p.gdpr_mobile_e164) for p in sample}
-    consents = sample.gdpr_consent_ids
+    loaded = {p.id: (p.privacy_phone_e164, p.privacy_mobile_e164) for p in sample}
+    consents = sample.privacy_consent_ids
     loaded_expiry = {c.id: c.date_expiry for c in consents}
     env.cr.execute("SAVEPOINT bench_verify")
     env.add_to_compute(fields[0], sample)
@@ -344,7 +304,7 @@ def verify_computed(env, partners, rng):
     env.add_to_compute(fields[2], consents)
     env.flush_all()
     env.invalidate_all()
-    computed = {p.id: (p.gdpr_phone_e164, p.gdpr_mobile_e164) for p in sample}
+    computed = {p.id: (p.privacy_phone_e164, p.privacy_mobile_e164) for p in sample}
     computed_expiry = {c.id: c.date_expiry for c in consents}
     env.cr.execute("ROLLBACK TO SAVEPOINT bench_verify")
     env.invalidate_all()
@@ -374,7 +334,7 @@ def prepare(database, reuse, rng):
     if reuse and state_file.exists():
         step(f"reuse {database}")
         return json.loads(state_file.read_text())
-    if not (reuse and database_exists(database)):
+    if not (reuse and devtools.database_exists(database, prog="bench")):
         create_database(database)
     env = open_env(database)
     try:
@@ -394,16 +354,12 @@ def prepare(database, reuse, rng):
 
 
 def vacuum(database):
-    import psycopg2
-
-    import odoo
-
-    conn = psycopg2.connect(**odoo.sql_db.connection_info_for(database)[1])
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute("VACUUM FULL ANALYZE res_partner")
-        cr.execute("VACUUM FULL ANALYZE privacy_partner_consent")
-    conn.close()
+    devtools.execute_autocommit(
+        database,
+        "VACUUM FULL ANALYZE res_partner",
+        "VACUUM FULL ANALYZE privacy_partner_consent",
+        prog="bench",
+    )
 
 
 # ------------------------------------------------------------
@@ -412,50 +368,21 @@ def vacuum(database):
 
 
 def start_odoo(database, port, log_path):
-    # Odoo's own launcher: the prefork server re-executes it for its gevent
-    # process, which "python -m odoo" cannot be.
-    command = [
-        str(Path(sys.executable).with_name("odoo")),
-        "-c",
-        str(CONF),
-        # Only this database is served: no list of databases at each request.
-        "-d",
+    """Odoo with 2 workers serving only this database (no list of databases at
+    each request), on ``port`` of the loopback."""
+    server = devtools.OdooServer(
         database,
-        "--workers",
-        "2",
-        "--max-cron-threads",
-        "0",
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(port),
-        "--gevent-port",
-        str(port + 1),
-        "--log-level",
-        "warn",
-        "--logfile",
-        str(log_path),
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            post(port, CEILING_PATH, jsonrpc_body())
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.5)
-    stop_odoo(process)
-    raise SystemExit(f"bench: Odoo did not answer on port {port}; see {log_path}")
-
-
-def stop_odoo(process):
-    # Odoo's prefork server and its workers: the session started above.
-    os.killpg(process.pid, signal.SIGTERM)
+        log_path,
+        workers=2,
+        cron_threads=0,
+        port=port,
+        log_level="warn",
+        start_timeout=120,
+    )
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        return server.start()
+    except RuntimeError as error:
+        raise SystemExit(f"bench: {error}") from error
 
 
 def post(port, path, body, key=None):
@@ -694,14 +621,13 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench: ERROR: wrk is missing (Debian: apt-get install wrk).")
-    if not CONF.exists():
-        sys.exit("bench: ERROR: .odoo.conf is missing: run `make setup` first.")
+    devtools.require_conf("bench")
     rng = random.Random(20240521)
     state = prepare(args.database, args.reuse, rng)
     numbers = state["numbers"]
     log_path = BENCH_DIR / f"{args.database}-odoo.log"
     step(f"start Odoo (2 workers) on 127.0.0.1:{args.port}, log in {log_path}")
-    odoo = start_odoo(args.database, args.port, log_path)
+    server = start_odoo(args.database, args.port, log_path)
     try:
         sanity_check(args.port, state["key"], numbers, rng)
         # The machine may be shared: its load is part of the figures.
@@ -720,7 +646,7 @@ def main():
         )
         state["load_after"] = os.getloadavg()[0]
     finally:
-        stop_odoo(odoo)
+        server.stop()
     return 0 if report(**results, args=args, state=state) else 1
 
 

@@ -31,10 +31,13 @@ import importlib.util
 import os
 import sys
 import time
-
-from bench_telephony import BENCH_DIR, CONF, ROOT, create_database, database_exists
+from pathlib import Path
 
 import odoo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
+from devtools import BENCH_DIR, CONF, ROOT
 
 MULTIWORKER = ROOT / "privacy_gdpr" / "tests" / "multiworker.py"
 
@@ -93,14 +96,14 @@ def main():
         "--reuse", action="store_true", help="reuse the database if it exists"
     )
     args = parser.parse_args()
-    if not CONF.exists():
-        sys.exit("soak: ERROR: .odoo.conf is missing: run `make setup` first.")
+    devtools.require_conf("soak")
     # The first parse sets up logging: Odoo's warnings only.
     odoo.tools.config.parse_config(["-c", str(CONF), "--log-level", "warn"])
-    if args.reuse and database_exists(args.database):
+    if args.reuse and devtools.database_exists(args.database, prog="soak"):
         step(f"reuse {args.database}")
     else:
-        create_database(args.database)
+        step("install privacy_gdpr")
+        devtools.install_database(args.database, "privacy_gdpr", prog="soak")
     odoo.tools.config.parse_config(
         ["-c", str(CONF), "-d", args.database, "--log-level", "warn"]
     )

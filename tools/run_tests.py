@@ -1,26 +1,43 @@
-"""Run every test of the project's addons on a fresh database with Odoo's runner.
+"""Run the tests of the project's addons with Odoo's runner, in two phases.
 
-Prints Odoo's warnings, errors and test progress, keeps the whole log in
-.test-logs/, and ends with one summary line: "N passed, N failed, N errors".
-Exits non-zero on any failure or error, when Odoo itself fails (a module that
-does not install), and when no test ran at all.
+core: privacy_gdpr alone, as on a database that has only Contacts. A fresh
+    database <database>_core with Contacts (no tests), then privacy_gdpr
+    installed on it with its tests. Prints the modules that installing
+    privacy_gdpr added, and fails if one of them is an application or one of
+    crm, mass_mailing, mass_mailing_sms, sale, website.
+full: a fresh database <database> with privacy_gdpr and the apps its bridges
+    extend (crm, mass_mailing, mass_mailing_sms, sale...: read from the
+    bridges' manifests), with the tests of every addon of the repository.
+    Fails if an addon of the repository is not installed there (each bridge
+    must have installed itself).
+
+Prints Odoo's warnings, errors and test progress, keeps the whole logs in
+.test-logs/, and ends with a line per phase and one summary line for both:
+"N passed, N failed, N errors of N tests" (the runner's own checks count as
+tests). Exits non-zero on any failure or error: a test, Odoo itself (a module
+that does not install), a tests package that Odoo could not import, a phase
+where no test ran, a check. Refuses to start when a test dependency listed
+in requirements-dev.txt is missing.
+
+--install-only prepares the database(s) without running any test (make
+pytest uses the full phase's).
 """
 
 import argparse
-import configparser
 import importlib.util
 import re
-import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
-import psycopg2
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / ".odoo.conf"
-ADDONS = ["privacy_gdpr", "privacy_gdpr_sale"]
+CORE = "privacy_gdpr"
+# Installing the core must not bring any of these, nor any application.
+FORBIDDEN = {"crm", "mass_mailing", "mass_mailing_sms", "sale", "website"}
 RESULT_RE = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
@@ -28,91 +45,87 @@ SHOWN_RE = re.compile(
     r" (WARNING|ERROR|CRITICAL) |FAIL:|ERROR:|odoo\.tests\.stats"
     r"|Starting post tests|post-tests in"
 )
+PROG = "tests"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def recreate_database(name):
-    options = configparser.ConfigParser()
-    options.read(CONF)
-    opts = options["options"]
-    password = opts.get("db_password")
-    try:
-        conn = psycopg2.connect(
-            dbname="postgres",
-            host=opts.get("db_host"),
-            port=opts.get("db_port"),
-            user=opts.get("db_user"),
-            password=None if password in (None, "False") else password,
-        )
-    except psycopg2.OperationalError as error:
-        first_line = str(error).strip().splitlines()[0]
-        sys.exit(
-            f"tests: ERROR: PostgreSQL is missing: cannot connect to "
-            f"{opts.get('db_host')}:{opts.get('db_port')} as {opts.get('db_user')} "
-            f"({first_line}); start it or run `make setup`."
-        )
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", default="privacy_gdpr_test")
-    parser.add_argument(
-        "--tags",
-        default=",".join(f"/{addon}" for addon in ADDONS),
-        help="Odoo --test-tags, e.g. /privacy_gdpr:TestConsentCheck",
+def bridge_apps():
+    """The modules outside the repository that the bridges extend: installed
+    with the core in the full phase, so that every bridge installs itself."""
+    ours = set(devtools.addons())
+    return sorted(
+        {
+            dependency
+            for addon in ours - {CORE}
+            for dependency in devtools.manifest(addon)["depends"]
+            if dependency not in ours
+        }
     )
-    args = parser.parse_args()
-    if importlib.util.find_spec("odoo") is None:
-        sys.exit(
-            f"tests: ERROR: Odoo is missing in {sys.executable}: run `make setup`."
-        )
-    if not CONF.exists():
-        sys.exit("tests: ERROR: .odoo.conf is missing: run `make setup` first.")
 
-    recreate_database(args.database)
-    log_dir = ROOT / ".test-logs"
-    log_dir.mkdir(exist_ok=True)
-    log_path = log_dir / f"{args.database}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(CONF),
-        "-d",
-        args.database,
-        "-i",
-        ",".join(ADDONS),
-        "--test-enable",
-        "--test-tags",
-        args.tags,
+
+class Outcome:
+    """What one phase (or both) counted: tests passed, failed, in error, run."""
+
+    def __init__(self, name):
+        self.name = name
+        self.counts = Counter()
+        self.seconds = 0.0
+
+    def test_result(self, failed, errored, run):
+        self.counts.update(
+            failed=failed, errors=errored, run=run, passed=run - failed - errored
+        )
+
+    def check(self, ok, message):
+        """A check of the runner's own: one more test, passed or failed."""
+        self.counts.update(run=1, passed=int(ok), failed=int(not ok))
+        if not ok:
+            print(f"{PROG}: FAIL: {message}", flush=True)
+
+    def error(self, message):
+        self.counts.update(errors=1)
+        print(f"{PROG}: ERROR: {message}", flush=True)
+
+    def add(self, other):
+        self.counts.update(other.counts)
+
+    def ok(self):
+        return not (self.counts["failed"] or self.counts["errors"])
+
+    def line(self):
+        counts = self.counts
+        return (
+            f"{counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['errors']} errors of {counts['run']} tests"
+        )
+
+
+def run_odoo(outcome, log_path, *args, tests):
+    """Run Odoo to completion with ``args``, appending its output to
+    ``log_path`` and showing what SHOWN_RE matches; with ``tests``, count its
+    test summary in ``outcome``. False when Odoo failed."""
+    command = devtools.odoo_command(
+        *args,
         "--stop-after-init",
-        "--http-port",
-        str(free_port()),
         "--log-level",
         "info",
         "--max-cron-threads",
         "0",
-    ]
-    started = time.time()
+    )
+    if tests:
+        command += ["--http-port", str(devtools.free_port())]
+    else:
+        command.append("--no-http")
+    offset = log_path.stat().st_size if log_path.exists() else 0
     result = None
     with (
-        log_path.open("w") as log,
+        log_path.open("a") as log,
         subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            cwd=ROOT,
+            cwd=devtools.ROOT,
+            env=devtools.subprocess_env(),
         ) as odoo,
     ):
         for line in odoo.stdout:
@@ -122,25 +135,168 @@ def main():
             match = RESULT_RE.search(line)
             if match:
                 result = tuple(int(n) for n in match.groups())
-    elapsed = time.time() - started
-    if result is None:
-        print(
-            f"tests: ERROR: Odoo ended (exit {odoo.returncode}) without a test "
-            f"summary; see {log_path}"
+    import_failures = test_import_failures(log_path, offset)
+    for message in import_failures:
+        outcome.error(message)
+    if import_failures:
+        return False  # Odoo stopped there, as said
+    if tests and result is None:
+        outcome.error(
+            f"Odoo ended (exit {odoo.returncode}) without a test summary; "
+            f"see {log_path}"
         )
-        print("0 passed, 0 failed, 1 errors (no test summary)")
-        return 1
-    failed, errored, run = result
-    passed = run - failed - errored
-    status = 0
-    if run == 0:
-        print("tests: ERROR: no test ran.")
-        status = 1
-    if failed or errored or odoo.returncode:
-        status = 1
-    print(f"(full log: {log_path}; {elapsed:.0f}s)")
-    print(f"{passed} passed, {failed} failed, {errored} errors of {run} tests")
-    return status
+        return False
+    if tests:
+        outcome.test_result(*result)
+        if result[2] == 0:
+            outcome.error("no test ran.")
+    # With failed tests Odoo exits 1: counted above already.
+    if odoo.returncode and not (tests and (result[0] or result[1])):
+        outcome.error(f"Odoo exited with {odoo.returncode}; see {log_path}")
+    return odoo.returncode == 0
+
+
+def test_import_failures(log_path, offset):
+    """A message for each record of the log since ``offset`` telling that a
+    tests package of ours could not be imported (Odoo 18 lets the ImportError
+    up from its test loader; older versions log "Can not `import`")."""
+    with log_path.open(errors="replace") as log:
+        log.seek(offset)
+        text = log.read()
+    ours = "|".join(re.escape(addon) for addon in devtools.addons())
+    where_re = re.compile(rf'File "[^"]*/((?:{ours})/tests/[^"]+)"')
+    messages = []
+    for level, record in devtools.log_records(text):
+        if level not in ("ERROR", "CRITICAL") or not (
+            devtools.TEST_IMPORT_FAILURE_RE.search(record)
+        ):
+            continue
+        if "odoo/tests/loader.py" not in record and "Can not `import`" not in record:
+            continue
+        places = where_re.findall(record)
+        error = devtools.TEST_IMPORT_FAILURE_RE.findall(record)
+        place = places[-1] if places else "a tests package"
+        messages.append(
+            f"Odoo could not import {place} ({error[-1].strip()}): the tests "
+            f"of that addon did not run; see {log_path}"
+        )
+    return messages
+
+
+def prepare_log(database):
+    devtools.LOG_DIR.mkdir(exist_ok=True)
+    log_path = devtools.LOG_DIR / f"{database}.log"
+    log_path.write_text("")
+    return log_path
+
+
+def core_phase(database, install_only):
+    """privacy_gdpr on a database with only Contacts; the modules it added."""
+    database = f"{database}_core"
+    outcome = Outcome("core")
+    log_path = prepare_log(database)
+    print(f"{PROG}: core: {CORE} alone on {database} (log {log_path})", flush=True)
+    devtools.drop_database(database, prog=PROG)
+    if not run_odoo(outcome, log_path, "-d", database, "-i", "contacts", tests=False):
+        return outcome
+    before = devtools.installed_modules(database, prog=PROG)
+    args = ["-d", database, "-i", CORE]
+    if not install_only:
+        args += ["--test-enable", "--test-tags", f"/{CORE}"]
+    run_odoo(outcome, log_path, *args, tests=not install_only)
+    after = devtools.installed_modules(database, prog=PROG)
+    added = sorted(set(after) - set(before))
+    print(
+        f"{PROG}: core: installing {CORE} on Contacts added {len(added)} modules: "
+        + ", ".join(f"{name} (application)" if after[name] else name for name in added),
+        flush=True,
+    )
+    unwanted = [name for name in added if after[name] or name in FORBIDDEN]
+    if CORE not in after:
+        outcome.check(False, f"{CORE} did not install on a database with Contacts")
+    else:
+        outcome.check(
+            not unwanted,
+            f"installing {CORE} alone added {', '.join(unwanted)}: applications, "
+            f"or among {', '.join(sorted(FORBIDDEN))}",
+        )
+    return outcome
+
+
+def full_phase(database, tags, install_only):
+    """Every addon of the repository with the apps its bridges extend."""
+    outcome = Outcome("full")
+    log_path = prepare_log(database)
+    modules = [CORE, *bridge_apps()]
+    print(
+        f"{PROG}: full: {', '.join(modules)} on {database} (log {log_path})",
+        flush=True,
+    )
+    devtools.drop_database(database, prog=PROG)
+    args = ["-d", database, "-i", ",".join(modules)]
+    if not install_only:
+        args += ["--test-enable", "--test-tags", tags]
+    run_odoo(outcome, log_path, *args, tests=not install_only)
+    installed = devtools.installed_modules(database, prog=PROG)
+    missing = [addon for addon in devtools.addons() if addon not in installed]
+    outcome.check(
+        not missing,
+        f"addons of the repository not installed in the full phase: "
+        f"{', '.join(missing)} (a bridge's auto_install did not trigger?)",
+    )
+    return outcome
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", default="privacy_gdpr_test")
+    parser.add_argument(
+        "--tags",
+        help="Odoo --test-tags of the full phase, e.g. /privacy_gdpr:TestConsentCheck "
+        "(default: every addon of the repository); alone, it runs the full phase only",
+    )
+    parser.add_argument(
+        "--phase",
+        choices=("core", "full", "all"),
+        help="the phases to run (default: all, or full with --tags)",
+    )
+    parser.add_argument(
+        "--install-only",
+        action="store_true",
+        help="prepare the database(s) and check the modules, without tests",
+    )
+    args = parser.parse_args()
+    phase = args.phase or ("full" if args.tags else "all")
+    tags = args.tags or ",".join(f"/{addon}" for addon in devtools.addons())
+
+    if importlib.util.find_spec("odoo") is None:
+        sys.exit(
+            f"{PROG}: ERROR: Odoo is missing in {sys.executable}: run `make setup`."
+        )
+    devtools.require_conf(PROG)
+    if not args.install_only:
+        devtools.require_test_dependencies(PROG)
+
+    outcomes = []
+    if phase in ("core", "all"):
+        started = time.time()
+        outcomes.append(core_phase(args.database, args.install_only))
+        outcomes[-1].seconds = time.time() - started
+    if phase in ("full", "all"):
+        started = time.time()
+        outcomes.append(full_phase(args.database, tags, args.install_only))
+        outcomes[-1].seconds = time.time() - started
+
+    print(f"(full logs in {devtools.LOG_DIR})")
+    for outcome in outcomes:
+        print(f"{outcome.name}: {outcome.line()} ({outcome.seconds:.0f}s)")
+    total = Outcome("all")
+    for outcome in outcomes:
+        total.add(outcome)
+    print(total.line())
+    return 0 if total.ok() else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares this machine to run and test privacy_gdpr: a Python virtualenv with
 # Odoo 18.0 and the project's dependencies, a PostgreSQL to talk to, Chromium
-# for the browser tests, and the Odoo configuration file .odoo.conf.
+# for the browser tests, wkhtmltopdf for PDF reports, and the Odoo
+# configuration file .odoo.conf. It installs none of the addons: Odoo uses this
+# checkout through .odoo.conf.
 # Running it again only redoes what is missing.
 set -euo pipefail
 
@@ -59,10 +61,24 @@ fi
 
 # --- Project dependencies ------------------------------------------------
 "${PIP[@]}" -r "$ROOT/requirements-dev.txt" || die "the project's Python dependencies failed to install."
-# An installed copy of the addon would shadow this checkout in odoo.addons.
-if "$VENV/bin/pip" show -q odoo-addon-privacy_gdpr >/dev/null 2>&1; then
-    say "removing the pip-installed odoo-addon-privacy_gdpr, which would shadow this checkout"
-    "$VENV/bin/pip" uninstall -q -y odoo-addon-privacy_gdpr
+# The addons are not installed: Odoo and the tests use this checkout through
+# .odoo.conf's addons_path. A pip-installed copy (odoo-addon-privacy_gdpr,
+# odoo-addon-privacy_gdpr_sale...) would shadow it in odoo.addons: removed.
+SHADOWING="$("$VENV/bin/python" - <<'PY'
+import importlib.metadata
+import re
+
+names = {
+    re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
+    for dist in importlib.metadata.distributions()
+}
+print(" ".join(sorted(n for n in names if n.startswith("odoo-addon-privacy-gdpr"))))
+PY
+)"
+if [ -n "$SHADOWING" ]; then
+    say "removing the pip-installed $SHADOWING, which would shadow this checkout"
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" uninstall -q -y $SHADOWING
 fi
 
 # --- Chromium, for the browser tours -------------------------------------
@@ -70,6 +86,14 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
         && ! command -v google-chrome >/dev/null; then
     say "installing Chromium for the browser tests"
     apt_install chromium || say "WARNING: Chromium could not be installed: the browser tours will fail."
+fi
+
+# --- wkhtmltopdf, for PDF reports ---------------------------------------
+# Debian's build: Odoo prints reports with it (the quotation with the
+# customer's contact preferences, the test test_sale_report_pdf).
+if ! command -v wkhtmltopdf >/dev/null; then
+    say "installing wkhtmltopdf for PDF reports"
+    apt_install wkhtmltopdf || say "WARNING: wkhtmltopdf could not be installed: reports print as HTML only and the PDF test will fail."
 fi
 
 # --- PostgreSQL ----------------------------------------------------------

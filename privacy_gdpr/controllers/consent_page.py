@@ -140,9 +140,8 @@ class PrivacyConsentPage(http.Controller):
         return consent_request.with_env(request.env).sudo(), None
 
     def _partner_from_token(self, token):
-        partner, company = request.env[
-            "privacy.consent.request"
-        ]._from_preferences_token(token)
+        Request = request.env["privacy.consent.request"]
+        partner, company = Request._from_preferences_token(token)
         if partner:
             self._set_partner_lang(partner)
         return partner.with_env(request.env).sudo(), company.with_env(

@@ -183,8 +183,8 @@ class ResPartner(models.Model):
     def _privacy_filter_domains(self):
         Consent = self.env["privacy.partner.consent"]
         return {
-            "privacy_allow_mass_mailing": self._privacy_consent_domain("mass_mailing"),
-            "privacy_allow_sms": self._privacy_consent_domain("sms"),
+            "privacy_allow_mass_mailing": Consent._partner_domain("mass_mailing"),
+            "privacy_allow_sms": Consent._partner_domain("sms"),
             "privacy_consent_expired": Consent._expired_partner_domain(),
             "privacy_no_answer": Consent._unanswered_partner_domain(),
         }

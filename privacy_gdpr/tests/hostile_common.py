@@ -2,13 +2,39 @@ import logging
 from collections import Counter
 from contextlib import contextmanager
 
-from hypothesis import (
-    HealthCheck,
-    settings,
-    strategies as st,
-)
-
 from odoo.tools import SQL
+
+# The one import of hypothesis of the hostile tests (they take it from here): a
+# missing hypothesis fails the import of the tests with this message.
+try:
+    from hypothesis import (
+        HealthCheck,
+        assume,
+        example,
+        given,
+        settings,
+        strategies as st,
+    )
+except ImportError as error:
+    raise ImportError(
+        "privacy_gdpr's hostile input tests need hypothesis (requirements-dev.txt): "
+        "run `make setup` or pip install hypothesis"
+    ) from error
+
+__all__ = [
+    "HOSTILE_SETTINGS",
+    "JSON_VALUES",
+    "NASTY",
+    "NASTY_TEXT",
+    "WATCHED_TABLES",
+    "HealthCheck",
+    "HostileInputMixin",
+    "assume",
+    "example",
+    "given",
+    "settings",
+    "st",
+]
 
 _logger = logging.getLogger(__name__)
 

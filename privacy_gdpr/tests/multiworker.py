@@ -7,17 +7,11 @@ while concurrency is about what several connections see: the data made here is
 committed through cursors of its own and removed afterwards.
 """
 
-import os
 import random
 import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 import phonenumbers
@@ -28,10 +22,29 @@ from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
+# The prefork server comes from the checkout's devtools (its root on
+# PYTHONPATH, as `make test` and `make pytest` run the tests). Where it is
+# missing (an addon installed from its wheel), the tests that start a server
+# fail with this message; the other tests of the addon import and run.
+try:
+    from devtools import OdooServer
+except ImportError as devtools_error:
+    DEVTOOLS_MISSING = (
+        "privacy_gdpr's multi-worker tests need the package devtools of the "
+        "repository's checkout: run them with `make test` or `make pytest`, or "
+        f"put the checkout's root on PYTHONPATH ({devtools_error})"
+    )
+
+    class OdooServer:
+        """Stands for devtools.OdooServer, which could not be imported."""
+
+        def __init__(self, *args, **kwargs):
+            raise ImportError(DEVTOOLS_MISSING)
+
+
 # Generous: a 2-core machine shared with other jobs.
 START_TIMEOUT = 240
 REQUEST_TIMEOUT = 120
-LOG_RECORD_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ", re.M)
 # Odoo logs at ERROR the statement a concurrent transaction made fail, then
 # retries the transaction (RETRY_RE): not a problem unless the retries run out.
 CONCURRENCY_RE = re.compile(
@@ -44,82 +57,23 @@ EXPIRY_CRON = "privacy_gdpr.ir_cron_privacy_consent_expiry"
 USER_AGENT = "privacy-gdpr-multiworker"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PreforkServer:
-    """``odoo --workers 2 --max-cron-threads 1`` serving ``database`` only, on a
-    free port of the loopback, logging to ``log_path``."""
+class PreforkServer(OdooServer):
+    """``odoo --workers 2 --max-cron-threads 1`` serving ``database`` only, on
+    a free port of the loopback, logging to ``log_path``, with the
+    configuration file of the tests; each worker warmed up."""
 
     def __init__(self, database, log_path, workers=2):
-        self.database = database
-        self.log_path = Path(log_path)
-        self.workers = workers
-        self.port = None
-        self.process = None
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(
+            database,
+            log_path,
+            workers=workers,
+            cron_threads=1,
+            conf=config.rcfile,
+            start_timeout=START_TIMEOUT,
+        )
 
     def start(self):
-        self.port = free_port()
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log_path.write_text("")
-        command = [
-            # Odoo's own launcher: the prefork server re-executes it for its
-            # gevent process, which "python -m odoo" cannot be.
-            str(Path(sys.executable).with_name("odoo")),
-            "-c",
-            config.rcfile,
-            "-d",
-            self.database,
-            "--db-filter",
-            f"^{re.escape(self.database)}$",
-            "--workers",
-            str(self.workers),
-            "--max-cron-threads",
-            "1",
-            "--http-interface",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--gevent-port",
-            str(free_port()),
-            "--log-level",
-            "info",
-            "--logfile",
-            str(self.log_path),
-        ]
-        # A session of its own: stop() ends the server and its workers together.
-        self.process = subprocess.Popen(
-            command,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + START_TIMEOUT
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Odoo (prefork) exited with {self.process.returncode}; "
-                    f"see {self.log_path}"
-                )
-            try:
-                ready = requests.get(f"{self.url}/web/health", timeout=5).ok
-            except requests.RequestException:
-                ready = False  # not listening yet
-            if ready:
-                break
-            time.sleep(0.5)
-        else:
-            self.stop()
-            raise RuntimeError(
-                f"Odoo did not answer on {self.url}; see {self.log_path}"
-            )
+        super().start()
         # Each worker loads the registry before its first request: warm both.
         threads = [
             threading.Thread(target=self._warm_up) for _i in range(self.workers * 2)
@@ -132,33 +86,6 @@ class PreforkServer:
 
     def _warm_up(self):
         requests.get(f"{self.url}/web/login", timeout=REQUEST_TIMEOUT)
-
-    def stop(self):
-        if not self.process or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def log_size(self):
-        return self.log_path.stat().st_size
-
-    def log_since(self, offset=0):
-        with self.log_path.open(errors="replace") as log:
-            log.seek(offset)
-            return log.read()
-
-    def records(self, offset=0):
-        """The log records since ``offset``: ``(level, text)``."""
-        text = self.log_since(offset)
-        starts = list(LOG_RECORD_RE.finditer(text))
-        return [
-            (match.group(1), text[match.start() : end])
-            for match, end in zip(starts, [m.start() for m in starts[1:]] + [len(text)])
-        ]
 
     def problems(self, offset=0):
         """The records logged at ERROR or CRITICAL since ``offset``, but the

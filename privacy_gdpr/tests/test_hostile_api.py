@@ -1,17 +1,19 @@
 import json
 
-from hypothesis import (
-    example,
-    given,
-    settings,
-    strategies as st,
-)
-
 from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.controllers.telephony_api import MAX_BODY_SIZE
 
-from .hostile_common import HOSTILE_SETTINGS, JSON_VALUES, NASTY_TEXT, HostileInputMixin
+from .hostile_common import (
+    HOSTILE_SETTINGS,
+    JSON_VALUES,
+    NASTY_TEXT,
+    HostileInputMixin,
+    example,
+    given,
+    settings,
+    st,
+)
 from .telephony_common import (
     CHECK,
     DUPLICATE_NUMBER,

@@ -1,12 +1,6 @@
 import logging
 from urllib.parse import quote, urlencode, urlparse
 
-from hypothesis import (
-    assume,
-    given,
-    strategies as st,
-)
-
 from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.controllers.consent_page import ANSWERS
@@ -17,7 +11,14 @@ from odoo.addons.privacy_gdpr.models.privacy_consent_request import (
 )
 
 from .consent_request_common import USER_AGENT, PrivacyRequestHttpCase
-from .hostile_common import HOSTILE_SETTINGS, NASTY_TEXT, HostileInputMixin
+from .hostile_common import (
+    HOSTILE_SETTINGS,
+    NASTY_TEXT,
+    HostileInputMixin,
+    assume,
+    given,
+    st,
+)
 
 FORM = "application/x-www-form-urlencoded"
 SCOPES = {

@@ -1,1 +1,2 @@
 from . import test_sale_privacy
+from . import test_sale_report_pdf
