@@ -22,3 +22,17 @@ class PrivacyApiError(UserError):
         self.code = code
         self.status = status
         self.details = details
+
+
+class PrivacyWebInputError(UserError):
+    """The consent boxes posted by a web form were not the ones it showed (a
+    value altered, an unknown consent type, a forged signature): nothing is
+    recorded, nor created.
+
+    ``fields`` names the inputs at fault, as the website's forms report bad
+    input (``{"error_fields": fields}``).
+    """
+
+    def __init__(self, message, fields):
+        super().__init__(message)
+        self.fields = list(fields)

@@ -2,6 +2,7 @@ from . import privacy_code_mixin
 from . import privacy_evidence_mixin
 from . import privacy_consent_type
 from . import privacy_contact_reason
+from . import privacy_supervisory_authority
 from . import privacy_partner_consent
 from . import privacy_consent_history
 from . import privacy_contact_log

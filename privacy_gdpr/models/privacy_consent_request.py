@@ -30,7 +30,9 @@ class PrivacyConsentRequest(models.Model):
     preference page valid until ``date_expiry``; sending a newer one supersedes
     the older links of the partner. Answers given from the long-lived preference
     link (origin preferences) get a request too, created when they are
-    submitted, so every web answer keeps the whole text that was shown.
+    submitted, so every web answer keeps the whole text that was shown. So do
+    consents given by ticking boxes of a web form (origin web_form), with the
+    page and the form.
     """
 
     _name = "privacy.consent.request"
@@ -52,6 +54,7 @@ class PrivacyConsentRequest(models.Model):
             ("request", "Request"),
             ("renewal", "Renewal before expiry"),
             ("preferences", "Preference page"),
+            ("web_form", "Web form"),
         ],
         required=True,
         readonly=True,
@@ -105,6 +108,13 @@ class PrivacyConsentRequest(models.Model):
         string="Confirmation link valid until", readonly=True
     )
     date_confirmed = fields.Datetime(string="Confirmed on", readonly=True)
+    # Web forms: where the boxes were ticked, and what the form created.
+    page_url = fields.Char(string="Page", readonly=True)
+    form_name = fields.Char(string="Form", readonly=True)
+    res_model = fields.Char(string="Created by the form", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Record created", model_field="res_model", readonly=True
+    )
 
     @api.depends("partner_id", "date_sent")
     def _compute_display_name(self):
@@ -292,7 +302,7 @@ class PrivacyConsentRequest(models.Model):
             [
                 ("partner_id", "=", partner.id),
                 ("state", "in", OPEN_STATES),
-                ("origin", "!=", "preferences"),
+                ("origin", "in", ("request", "renewal")),
             ],
             limit=1,
         )
@@ -409,7 +419,7 @@ class PrivacyConsentRequest(models.Model):
         self.partner_id.sudo().message_post_with_source(
             template_xmlid,
             subtype_xmlid="privacy_gdpr.mt_consent_request",
-            email_layout_xmlid="mail.mail_notification_light",
+            email_layout_xmlid="privacy_gdpr.mail_notification_consent",
         )
 
     def _send_confirmation(self, consent_types):
@@ -436,9 +446,6 @@ class PrivacyConsentRequest(models.Model):
         """The sentences of the page that are part of the consent, in the
         language of the environment (the person's)."""
         return {
-            "controller": _(
-                "Data controller: %(company)s", company=company.display_name
-            ),
             "intro": _(
                 "%(company)s would like to know how you agree to be contacted. "
                 "For each purpose below, choose yes or no. Nothing is chosen in "
@@ -452,14 +459,6 @@ class PrivacyConsentRequest(models.Model):
             "keep": _(
                 "If you choose neither, your current choice for this purpose "
                 "stays as it is."
-            ),
-            "withdraw": _(
-                "You can change your mind and withdraw your consent at any time, "
-                "as easily as you gave it: open this page again from the link at "
-                "the bottom of our e-mails and choose “No”, or write to "
-                "%(contact)s. Withdrawing does not affect what was done before "
-                "with your consent.",
-                contact=company.email or company.display_name,
             ),
             "optin": _(
                 "For this purpose we will send you an e-mail to confirm your "
@@ -476,6 +475,28 @@ class PrivacyConsentRequest(models.Model):
             "allow_call": _("phone calls"),
             "allow_post": _("postal mail"),
         }
+
+    @api.model
+    def _consent_text(self, texts, labels, channel_labels, optin):
+        """The text of one purpose as people read it, on the preference page
+        and on web forms alike.
+
+        :param texts: the consent type's texts (name, description, extra text,
+            link, channels), in the person's language
+        :param optin: whether the person is told that an e-mail will ask to
+            confirm
+        :return: ``(channels, text)``: the labels of its channels, and the text
+        """
+        channels = [label for fname, label in channel_labels.items() if texts[fname]]
+        lines = [
+            texts.name,
+            texts.description,
+            texts.extra_text,
+            texts.info_url and f"{labels['more_info']}: {texts.info_url}",
+            f"{labels['channels']}: {', '.join(channels)}",
+            optin and labels["optin"],
+        ]
+        return channels, "\n".join(line for line in lines if line)
 
     @api.model
     def _page_content(self, partner, company):
@@ -513,22 +534,13 @@ class PrivacyConsentRequest(models.Model):
         items = []
         for consent_type in consent_types:
             consent = consents.get(consent_type)
-            channels = [
-                label for fname, label in channel_labels.items() if consent_type[fname]
-            ]
-            lines = [
-                consent_type.name,
-                consent_type.description,
-                consent_type.extra_text,
-                consent_type.info_url
-                and f"{labels['more_info']}: {consent_type.info_url}",
-                f"{labels['channels']}: {', '.join(channels)}",
-                consent_type.double_optin and labels["optin"],
-            ]
-            text = "\n".join(line for line in lines if line)
+            channels, text = self._consent_text(
+                consent_type, labels, channel_labels, consent_type.double_optin
+            )
             items.append(
                 {
                     "type": consent_type,
+                    "optin": consent_type.double_optin,
                     "input_name": f"consent_{consent_type.id}",
                     "channels": channels,
                     "state": consent.state if consent else "none",
@@ -538,19 +550,22 @@ class PrivacyConsentRequest(models.Model):
                     "text": text,
                 }
             )
+        notice = company._privacy_notice(
+            partner.country_id, [item["type"].name for item in items]
+        )
         text_shown = "\n\n".join(
             [
-                labels["controller"],
                 labels["intro"],
                 *(item["text"] for item in items),
                 f"{labels['accept']} / {labels['refuse']}",
                 labels["keep"],
-                labels["withdraw"],
+                notice["text"],
             ]
         )
         return {
             "company": company,
             "labels": labels,
+            "notice": notice,
             "items": items,
             "text_shown": text_shown,
             "digest": hashlib.sha256(text_shown.encode()).hexdigest(),
@@ -622,19 +637,93 @@ class PrivacyConsentRequest(models.Model):
             }
         )
 
-    def _record_answers(self, content, answers, ip, user_agent):
-        """Record the answers given on the preference page, with their proof.
+    @api.model
+    def _record_web_form(self, partner, answers, proof):
+        """Record the consents ``partner`` gave by ticking boxes of a web form,
+        with their proof.
+
+        Only ticked boxes are answers: a box left unticked changes nothing. A
+        consent refused or withdrawn before is given again: a ticked box is
+        the new explicit consent it is. A type with double opt-in stays
+        pending until the person confirms it from the e-mail sent to them.
+
+        :param answers: one dict per ticked box: ``type`` (the consent type),
+            ``texts`` (the version of its texts the form showed), ``text`` (the
+            text shown, in the person's language) and ``optin`` (whether it
+            waits for a double opt-in confirmation)
+        :param proof: ``date`` (of the submission), ``ip``, ``user_agent``,
+            ``page_url``, ``form_name``, ``company``, ``lang``, ``notice`` (the
+            information given with the consents, as text), ``text_shown`` (the
+            whole consent part of the form), ``source`` (the record the form
+            created) and optionally ``note`` (the history's, default "Given on
+            the web form ...")
+        :return: the consents recorded
+        """
+        partner = partner.sudo()
+        self._lock_for_answers(partner)
+        source = proof.get("source")
+        consent_request = self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": proof["company"].id,
+                "origin": "web_form",
+                "state": "answered",
+                "lang": proof.get("lang"),
+                "date_sent": proof["date"],
+                "page_url": proof.get("page_url"),
+                "form_name": proof.get("form_name"),
+                "res_model": source._name if source else False,
+                "res_id": source.id if source else False,
+            }
+        )
+        internal = consent_request._internal_env()
+        where = internal._(
+            "Web form “%(form)s” on %(page)s",
+            form=proof.get("form_name") or "?",
+            page=proof.get("page_url") or "?",
+        )
+        labels = {"accept": internal._("Box ticked")}
+        content = {
+            "labels": labels,
+            "text_shown": proof["text_shown"],
+            "items": [
+                {
+                    "type": answer["type"],
+                    "optin": answer["optin"],
+                    "text": "\n\n".join((answer["text"], proof["notice"], where)),
+                }
+                for answer in answers
+            ],
+        }
+        return consent_request._record_answers(
+            content,
+            dict.fromkeys((answer["type"].id for answer in answers), "given"),
+            proof.get("ip"),
+            proof.get("user_agent"),
+            date=proof["date"],
+            note=proof.get("note")
+            or internal._("Given by ticking a box: %(where)s", where=where),
+        )
+
+    def _record_answers(
+        self, content, answers, ip, user_agent, date=None, note=None
+    ):
+        """Record the answers given on the preference page (or a web form), with
+        their proof.
 
         :param content: the page content (:meth:`_page_content`) answered
         :param answers: ``{consent_type_id: "given" | "refused"}``; the types
             left out keep their current answer
+        :param date: when the person answered (default: now)
+        :param note: the note of the history rows (default: answered on the
+            preference page)
         :return: the consents changed
         """
         self.ensure_one()
         if not answers:
             return self.env["privacy.partner.consent"]
-        now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
+        now = date or fields.Datetime.now()
+        today = fields.Date.context_today(self, now)
         Consent = self.env["privacy.partner.consent"].sudo()
         items = [item for item in content["items"] if item["type"].id in answers]
         consent_types = self.env["privacy.consent.type"].sudo()
@@ -657,7 +746,7 @@ class PrivacyConsentRequest(models.Model):
         pending = Consent
         internal = self._internal_env()
         history_values = {
-            "note": internal._("Answered on the preference page"),
+            "note": note or internal._("Answered on the preference page"),
             "request_id": self.id,
         }
         for item in items:
@@ -665,7 +754,7 @@ class PrivacyConsentRequest(models.Model):
             consent = consents[consent_type]
             old_state = consent.state
             if answer == "given":
-                state = "pending" if consent_type.double_optin else "given"
+                state = "pending" if item["optin"] else "given"
             else:
                 state = "withdrawn" if old_state == "given" else "refused"
             choice = labels["accept"] if answer == "given" else labels["refuse"]
@@ -700,7 +789,9 @@ class PrivacyConsentRequest(models.Model):
                     [("partner_id", "=", self.partner_id.id), ("state", "=", "pending")]
                 ).type_id
             )
-        return Consent.browse([consent.id for consent in consents.values()])
+        recorded = Consent.browse([consent.id for consent in consents.values()])
+        self._consents_given(recorded.filtered(lambda c: c.state == "given"))
+        return recorded
 
     def _confirm(self, ip, user_agent):
         """The person clicked the double opt-in link: the pending consents it
@@ -747,7 +838,12 @@ class PrivacyConsentRequest(models.Model):
         self.sudo().date_confirmed = now
         self.partner_id.sudo().privacy_answer_date = now
         self._post_answer_summary(changes, ip)
+        self._consents_given(consents)
         return consents
+
+    def _consents_given(self, consents):
+        """Hook: ``consents`` were just given by the person, through this
+        request (an answer, a ticked box, a double opt-in confirmation)."""
 
     def _internal_env(self):
         """The environment in the company's language, for what staff read."""
@@ -773,10 +869,18 @@ class PrivacyConsentRequest(models.Model):
             )
             for consent_type, old_state, new_state in changes
         )
-        title = internal._(
-            "Consent answers received from the preference page (IP address %(ip)s):",
-            ip=ip or "?",
-        )
+        if self.origin == "web_form":
+            title = internal._(
+                "Consents given on the web form %(form)s (IP address %(ip)s):",
+                form=self.form_name or "?",
+                ip=ip or "?",
+            )
+        else:
+            title = internal._(
+                "Consent answers received from the preference page "
+                "(IP address %(ip)s):",
+                ip=ip or "?",
+            )
         self.partner_id.sudo().message_post(
             body=Markup("<p>%s</p><ul>%s</ul>") % (title, lines),
             subtype_xmlid="privacy_gdpr.mt_consent_answer",

@@ -47,6 +47,21 @@ class ResCompany(models.Model):
         default=30,
         help="How many days before a consent expires the renewal request is sent.",
     )
+    # The information given with every consent (GDPR art. 13).
+    privacy_controller_identity = fields.Text(
+        string="Data controller",
+        help="Who decides why and how personal data is processed, and how to "
+        "reach them. Empty: the company's name and address.",
+    )
+    privacy_policy_url = fields.Char(
+        string="Privacy policy",
+        help="Link to the privacy policy, shown with every consent asked.",
+    )
+    privacy_dpo_contact = fields.Char(
+        string="Data protection officer",
+        help="How to reach the data protection officer: name, e-mail address or "
+        "postal address. Empty: none is named.",
+    )
 
     @api.constrains("privacy_request_validity_days", "privacy_renewal_days")
     def _check_privacy_request_days(self):
@@ -78,6 +93,140 @@ class ResCompany(models.Model):
         if check not in SWITCHED_CHANNELS:
             raise ValueError(f"Unknown privacy check: {check!r}")
         return self.privacy_enabled and self[f"privacy_check_{check}"]
+
+    # ------------------------------------------------------------
+    # The information given with every consent (GDPR art. 13)
+    # ------------------------------------------------------------
+
+    def _privacy_authority(self, country=None):
+        """The supervisory authority of ``country`` (the person's), else of the
+        company's country; empty when neither has one."""
+        self.ensure_one()
+        Authority = self.env["privacy.supervisory.authority"].sudo()
+        for candidate in (country, self.sudo().country_id):
+            if candidate:
+                authority = Authority.search([("country_id", "=", candidate.id)])
+                if authority:
+                    return authority
+        return Authority
+
+    def _privacy_notice(self, country=None, purposes=()):
+        """What people are told with every consent asked, in the language of the
+        environment: who the controller is, the data protection officer, the
+        purposes, the right to withdraw at any time and how, the right to
+        complain to the supervisory authority of ``country`` (the person's),
+        the privacy policy.
+
+        :param purposes: the names of the consents asked
+        :return: ``{"lines": [{"key", "text", "url"}], "text"}``: ``text`` is
+            the plain text of the lines, kept as proof with each consent
+        """
+        self.ensure_one()
+        company = self.sudo()
+        controller = (company.privacy_controller_identity or "").strip()
+        lines = [
+            (
+                "controller",
+                _(
+                    "Data controller: %(controller)s.",
+                    controller=controller or company._privacy_default_controller(),
+                ),
+                None,
+            ),
+            company.privacy_dpo_contact
+            and (
+                "dpo",
+                _(
+                    "Data protection officer: %(contact)s.",
+                    contact=company.privacy_dpo_contact,
+                ),
+                None,
+            ),
+            purposes
+            and (
+                "purposes",
+                _(
+                    "Purposes: %(purposes)s; each only with your consent, which you "
+                    "are free to refuse.",
+                    purposes="; ".join(purposes),
+                ),
+                None,
+            ),
+            (
+                "withdraw",
+                _(
+                    "You can withdraw your consent at any time, as easily as you "
+                    "gave it: from the link at the bottom of our e-mails, or by "
+                    "writing to %(contact)s. Withdrawing does not affect what was "
+                    "done before with your consent.",
+                    contact=company.email or company.display_name,
+                ),
+                None,
+            ),
+            company._privacy_complaint_line(country),
+            company.privacy_policy_url
+            and ("policy", _("Our privacy policy:"), company.privacy_policy_url),
+        ]
+        lines = [
+            {"key": key, "text": text, "url": url}
+            for key, text, url in filter(None, lines)
+        ]
+        return {
+            "lines": lines,
+            "text": "\n".join(
+                " ".join(filter(None, (line["text"], line["url"]))) for line in lines
+            ),
+        }
+
+    def _privacy_default_controller(self):
+        """The company's name and address, on one line."""
+        partner = self.partner_id
+        address = partner._display_address(without_company=True)
+        parts = [self.name, *address.splitlines()]
+        return ", ".join(part.strip() for part in parts if part and part.strip())
+
+    def _privacy_complaint_line(self, country):
+        authority = self._privacy_authority(country)
+        if not authority:
+            return (
+                "complaint",
+                _(
+                    "You have the right to lodge a complaint with the data "
+                    "protection supervisory authority of your country."
+                ),
+                None,
+            )
+        return (
+            "complaint",
+            _(
+                "You have the right to lodge a complaint with %(authority)s:",
+                authority=authority.name,
+            )
+            if authority.complaint_url
+            else _(
+                "You have the right to lodge a complaint with %(authority)s.",
+                authority=authority.name,
+            ),
+            authority.complaint_url,
+        )
+
+    def _privacy_notice_html(self, record):
+        """The information of :meth:`_privacy_notice`, as HTML, for an e-mail
+        about ``record`` (a contact, a lead): in the language it is rendered
+        in, with the authority of its country."""
+        self.ensure_one()
+        lang = record.env.lang
+        company = self.with_context(lang=lang)
+        consent_types = (
+            company.env["privacy.consent.type"]
+            .sudo()
+            .search([("company_id", "in", [False, self.id])])
+        )
+        country = record.country_id if "country_id" in record._fields else None
+        notice = company._privacy_notice(country, consent_types.mapped("name"))
+        return company.env["ir.qweb"]._render(
+            "privacy_gdpr.privacy_notice", {"notice": notice}
+        )
 
     def _privacy_contract_model_names(self):
         self.ensure_one()

@@ -20,6 +20,11 @@ class ResConfigSettings(models.TransientModel):
     )
     privacy_renewal_enabled = company_setting("privacy_renewal_enabled")
     privacy_renewal_days = company_setting("privacy_renewal_days", fields.Integer)
+    privacy_controller_identity = company_setting(
+        "privacy_controller_identity", fields.Text
+    )
+    privacy_policy_url = company_setting("privacy_policy_url", fields.Char)
+    privacy_dpo_contact = company_setting("privacy_dpo_contact", fields.Char)
 
     def action_privacy_open_request_templates(self):
         """The e-mail templates of consent requests, to edit their wording."""

@@ -235,6 +235,33 @@ class ResPartner(models.Model):
         consent_request = Request._awaiting_confirmation_for(self)
         return consent_request._get_confirm_url() if consent_request else ""
 
+    def _privacy_record_web_consents(self, answers, proof):
+        """Record the boxes this contact ticked on a web form (see
+        ``privacy.consent.request._record_web_form``). Every model a web form
+        may create and that can hold consents answers this method."""
+        self.ensure_one()
+        return self.env["privacy.consent.request"]._record_web_form(
+            self, answers, proof
+        )
+
+    @api.model
+    def _privacy_find_by_email(self, email):
+        """The oldest contact with ``email``, compared normalised (as sudo)."""
+        normalized = tools.email_normalize(email)
+        if not normalized:
+            return self.sudo().browse()
+        return self.sudo().search(
+            [("email_normalized", "=", normalized)], order="id", limit=1
+        )
+
+    @api.model
+    def _privacy_find_or_create_by_email(self, email, name=None, lang=None):
+        """The oldest contact with ``email``, else a new one: the person who
+        gave consents on a form that creates no contact."""
+        return self._privacy_find_by_email(email) or self.sudo().create(
+            {"name": name or email, "email": email, "lang": lang or False}
+        )
+
     def _privacy_preferences_url(self, company=None):
         """The partner's long-lived link to the preference page (see
         ``privacy.consent.request._preferences_url``)."""

@@ -1,1 +1,2 @@
+from . import privacy_lead_consent
 from . import crm_lead

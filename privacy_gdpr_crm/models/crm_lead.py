@@ -12,6 +12,68 @@ class CrmLead(models.Model):
         domain=[("res_model", "=", "crm.lead")],
         readonly=True,
     )
+    privacy_web_consent_ids = fields.One2many(
+        "privacy.lead.consent",
+        "lead_id",
+        string="Consents given on web forms",
+        readonly=True,
+    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            self._privacy_carry_web_consents()
+        return res
+
+    def _merge_dependences(self, opportunities):
+        super()._merge_dependences(opportunities)
+        opportunities.sudo().privacy_web_consent_ids.write({"lead_id": self.id})
+        self._privacy_carry_web_consents()
+
+    def _privacy_record_web_consents(self, answers, proof):
+        """The boxes ticked on the web form that created this lead: they wait
+        on the lead, with their proof, until it gets its contact, and are
+        recorded at once on its customer or on the contact with its e-mail
+        (which the lead is not linked to, as Odoo's website forms do)."""
+        self.ensure_one()
+        rows = self.env["privacy.lead.consent"]._create_from_form(
+            self, answers, proof
+        )
+        partner = self.partner_id or self.env[
+            "res.partner"
+        ]._privacy_find_by_email(self.email_from)
+        if partner:
+            return rows._carry_to(partner)
+        rows._ask_confirmation()
+        return self.env["privacy.partner.consent"]
+
+    def _privacy_carry_web_consents(self):
+        """Record the consents waiting on these leads on their contacts, with
+        their original proof and date: the lead was converted, or got its
+        customer. Whatever the contact's e-mail: the lead is theirs."""
+        leads = self.filtered("partner_id")
+        if not leads:
+            return
+        waiting = self.env["privacy.lead.consent"].sudo().search(
+            [("lead_id", "in", leads.ids), ("state", "=", "waiting")]
+        )
+        for lead in waiting.lead_id:
+            waiting.filtered(lambda row, lead=lead: row.lead_id == lead)._carry_to(
+                lead.partner_id
+            )
+
+    def _privacy_web_consent_confirm_url(self):
+        """The link of the latest double opt-in e-mail, for its template."""
+        return self._privacy_web_consents_to_confirm()._confirm_url()
+
+    def _privacy_web_consents_to_confirm(self):
+        """The consents the latest double opt-in e-mail asks to confirm."""
+        self.ensure_one()
+        rows = self.sudo().privacy_web_consent_ids.filtered(
+            lambda row: row.state == "waiting" and row.confirm_date_expiry
+        )
+        latest = max(rows.mapped("confirm_date_expiry"), default=False)
+        return rows.filtered(lambda row: row.confirm_date_expiry == latest)
 
     def _privacy_contacted_partners(self, create=False):
         """The person of the lead: its customer, else the contact with exactly the

@@ -2,6 +2,7 @@ from . import mail_thread
 from . import mail_thread_blacklist
 from . import mail_blacklist
 from . import mailing_contact
+from . import privacy_consent_request
 from . import mailing_subscription
 from . import mailing_trace
 from . import mailing_mailing

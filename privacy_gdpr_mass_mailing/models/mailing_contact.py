@@ -17,3 +17,14 @@ class MailingContact(models.Model):
         return Partner.search([("email_normalized", "in", emails)])._privacy_withdraw(
             "mass_mailing", "web_form", note
         )
+
+    def _privacy_record_web_consents(self, answers, proof):
+        """The person who subscribed on the website ticked consent boxes: they
+        are recorded on the contact with the subscriber's e-mail (created if
+        there is none), whose consents the mailing filter reads for this
+        mailing-list contact."""
+        self.ensure_one()
+        partner = self.env["res.partner"]._privacy_find_or_create_by_email(
+            self.email, self.name, proof.get("lang")
+        )
+        return partner._privacy_record_web_consents(answers, dict(proof, source=self))

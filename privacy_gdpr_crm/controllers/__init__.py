@@ -1,0 +1,1 @@
+from . import lead_consent_confirm

@@ -1,0 +1,3 @@
+from . import consent_fields
+from . import website_form
+from . import auth_signup
