@@ -21,3 +21,4 @@ from . import test_translations
 from . import test_concurrency
 from . import test_hostile_api
 from . import test_hostile_page
+from . import test_web_form_consent

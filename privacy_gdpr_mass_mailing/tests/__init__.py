@@ -1,2 +1,3 @@
 from . import test_mass_mailing
 from . import test_mailing_unsubscribe
+from . import test_web_consents

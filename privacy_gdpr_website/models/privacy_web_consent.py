@@ -1,4 +1,5 @@
 import re
+import secrets
 
 from odoo import api, models, tools
 
@@ -137,7 +138,9 @@ class PrivacyWebConsent(models.AbstractModel):
         if not fields["items"]:
             return ""
         return self.env["ir.qweb"].with_context(lang=lang)._render(
-            "privacy_gdpr_website.consent_fields", dict(fields, hint=hint)
+            "privacy_gdpr_website.consent_fields",
+            # Ids unique on the page, which may hold several forms.
+            dict(fields, hint=hint, uid=secrets.token_hex(4)),
         )
 
     @api.model
