@@ -37,9 +37,18 @@ class TestTranslations(TransactionCase):
     def test_catalogues_cover_every_term(self):
         modules = self.installed_modules()
         self.assertIn("privacy_gdpr", modules.mapped("name"))
+        # The reader finds the terms of the core: an empty reader passes nothing.
+        self.assertTrue(self.current_terms("privacy_gdpr"))
         for module in modules.mapped("name"):
             terms = self.current_terms(module)
-            self.assertTrue(terms)
+            if not terms:
+                # A bridge of tests alone (privacy_gdpr_website_crm): nothing
+                # to translate, no catalogue.
+                self.assertFalse(
+                    Path(get_module_path(module), "i18n").exists(),
+                    f"{module} has catalogues but nothing to translate",
+                )
+                continue
             template = {
                 entry.msgid for entry in self.catalogue(module, f"{module}.pot")
             }
