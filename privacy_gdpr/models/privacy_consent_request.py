@@ -705,9 +705,7 @@ class PrivacyConsentRequest(models.Model):
             or internal._("Given by ticking a box: %(where)s", where=where),
         )
 
-    def _record_answers(
-        self, content, answers, ip, user_agent, date=None, note=None
-    ):
+    def _record_answers(self, content, answers, ip, user_agent, date=None, note=None):
         """Record the answers given on the preference page (or a web form), with
         their proof.
 

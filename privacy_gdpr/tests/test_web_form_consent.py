@@ -47,7 +47,9 @@ class TestWebFormConsent(PrivacyWebFormCase):
         self.assertEqual(request.state, "answered")
         self.assertEqual(request.page_url, "https://www.example.com/contactus")
         self.assertEqual(request.form_name, "contactus_form")
-        self.assertEqual((request.res_model, request.res_id), ("res.partner", self.partner.id))
+        self.assertEqual(
+            (request.res_model, request.res_id), ("res.partner", self.partner.id)
+        )
         self.assertTrue(request.text_shown.startswith("Every box of the form"))
         self.assertEqual(request.answer_ip, "192.0.2.15")
         history = newsletter.history_ids
@@ -65,10 +67,14 @@ class TestWebFormConsent(PrivacyWebFormCase):
         eight_days_ago = fields.Datetime.now() - timedelta(days=8)
         self.record(self.partner, self.type_newsletter, date=eight_days_ago)
         newsletter = self.consent(self.partner, self.type_newsletter)
-        self.assertEqual(newsletter.date_given, fields.Date.context_today(newsletter, eight_days_ago))
+        self.assertEqual(
+            newsletter.date_given, fields.Date.context_today(newsletter, eight_days_ago)
+        )
         self.assertEqual(newsletter.proof_date, eight_days_ago)
         # Valid 30 days from that day, not from today.
-        self.assertEqual(newsletter.date_expiry, newsletter.date_given + timedelta(days=30))
+        self.assertEqual(
+            newsletter.date_expiry, newsletter.date_given + timedelta(days=30)
+        )
 
     def test_an_objection_then_a_ticked_box_is_a_new_consent(self):
         self.give(self.partner, self.type_newsletter, days_ago=3, method="email")
@@ -102,7 +108,9 @@ class TestWebFormConsent(PrivacyWebFormCase):
         path = self.send_request(self.partner)
         sent = self.partner.privacy_request_ids
         self.record(self.partner, self.type_newsletter)
-        self.assertEqual(self.env["privacy.consent.request"]._current_for(self.partner), sent)
+        self.assertEqual(
+            self.env["privacy.consent.request"]._current_for(self.partner), sent
+        )
         self.assertIn(self.token_of(path), self.partner._privacy_consent_request_url())
 
 
@@ -117,7 +125,9 @@ class TestInformationNotice(PrivacyWebFormCase):
         cls.company.write(
             {
                 "country_id": cls.env.ref("base.fr").id,
-                "privacy_controller_identity": "Maison Durand SARL, 3 rue des Lilas, Lyon",
+                "privacy_controller_identity": (
+                    "Maison Durand SARL, 3 rue des Lilas, Lyon"
+                ),
                 "privacy_policy_url": "https://www.maison-durand.example.com/privacy",
                 "privacy_dpo_contact": "dpo@maison-durand.example.com",
             }
@@ -137,9 +147,13 @@ class TestInformationNotice(PrivacyWebFormCase):
             "Our privacy policy: https://www.maison-durand.example.com/privacy",
         ):
             self.assertIn(expected, notice)
-        self.assertIn("(CNIL)", self.company._privacy_notice(self.env.ref("base.fr"))["text"])
+        self.assertIn(
+            "(CNIL)", self.company._privacy_notice(self.env.ref("base.fr"))["text"]
+        )
         # No authority known for Germany: the company's country's.
-        self.assertIn("(CNIL)", self.company._privacy_notice(self.env.ref("base.de"))["text"])
+        self.assertIn(
+            "(CNIL)", self.company._privacy_notice(self.env.ref("base.de"))["text"]
+        )
 
     def test_without_settings(self):
         self.company.write(
@@ -155,7 +169,9 @@ class TestInformationNotice(PrivacyWebFormCase):
         self.assertIn(self.company.city or self.company.name, notice)
         self.assertNotIn("Data protection officer", notice)
         self.assertNotIn("privacy policy", notice)
-        self.assertIn("the data protection supervisory authority of your country", notice)
+        self.assertIn(
+            "the data protection supervisory authority of your country", notice
+        )
 
     def consent_mails(self, partner):
         return self.env["mail.mail"].search(
@@ -179,7 +195,9 @@ class TestInformationNotice(PrivacyWebFormCase):
             text = html.fromstring(mail.body_html).text_content()
             with self.subTest(subject=mail.subject):
                 self.assertIn("Data controller: Maison Durand SARL", text)
-                self.assertIn("Data protection officer: dpo@maison-durand.example.com", text)
+                self.assertIn(
+                    "Data protection officer: dpo@maison-durand.example.com", text
+                )
                 self.assertIn("Newsletter; Single e-mail; SMS; Calls; Postal", text)
                 # The person's country: the Italian authority.
                 self.assertIn("Garante per la protezione dei dati personali", text)
@@ -200,11 +218,20 @@ class TestPreferencePageNotice(PrivacyRequestHttpCase):
         path = self.send_request(self.partner)
         page = html.fromstring(self.open_page(path).content)
         notice = page.xpath("//div[hasclass('o_privacy_notice')]")[0]
-        self.assertIn("Data protection officer: dpo@maison-durand.example.com", notice.text_content())
+        self.assertIn(
+            "Data protection officer: dpo@maison-durand.example.com",
+            notice.text_content(),
+        )
         self.assertEqual(
-            notice.xpath(".//a/@href")[-1], "https://www.maison-durand.example.com/privacy"
+            notice.xpath(".//a/@href")[-1],
+            "https://www.maison-durand.example.com/privacy",
         )
         self.submit(path, {self.type_newsletter: "given"})
         text_shown = self.partner.privacy_request_ids.text_shown
-        self.assertIn("Data protection officer: dpo@maison-durand.example.com", text_shown)
-        self.assertIn("Our privacy policy: https://www.maison-durand.example.com/privacy", text_shown)
+        self.assertIn(
+            "Data protection officer: dpo@maison-durand.example.com", text_shown
+        )
+        self.assertIn(
+            "Our privacy policy: https://www.maison-durand.example.com/privacy",
+            text_shown,
+        )

@@ -26,9 +26,10 @@ class CrmLead(models.Model):
         return res
 
     def _merge_dependences(self, opportunities):
-        super()._merge_dependences(opportunities)
+        res = super()._merge_dependences(opportunities)
         opportunities.sudo().privacy_web_consent_ids.write({"lead_id": self.id})
         self._privacy_carry_web_consents()
+        return res
 
     def _privacy_record_web_consents(self, answers, proof):
         """The boxes ticked on the web form that created this lead: they wait
@@ -36,12 +37,10 @@ class CrmLead(models.Model):
         recorded at once on its customer or on the contact with its e-mail
         (which the lead is not linked to, as Odoo's website forms do)."""
         self.ensure_one()
-        rows = self.env["privacy.lead.consent"]._create_from_form(
-            self, answers, proof
+        rows = self.env["privacy.lead.consent"]._create_from_form(self, answers, proof)
+        partner = self.partner_id or self.env["res.partner"]._privacy_find_by_email(
+            self.email_from
         )
-        partner = self.partner_id or self.env[
-            "res.partner"
-        ]._privacy_find_by_email(self.email_from)
         if partner:
             return rows._carry_to(partner)
         rows._ask_confirmation()
@@ -54,8 +53,10 @@ class CrmLead(models.Model):
         leads = self.filtered("partner_id")
         if not leads:
             return
-        waiting = self.env["privacy.lead.consent"].sudo().search(
-            [("lead_id", "in", leads.ids), ("state", "=", "waiting")]
+        waiting = (
+            self.env["privacy.lead.consent"]
+            .sudo()
+            .search([("lead_id", "in", leads.ids), ("state", "=", "waiting")])
         )
         for lead in waiting.lead_id:
             waiting.filtered(lambda row, lead=lead: row.lead_id == lead)._carry_to(

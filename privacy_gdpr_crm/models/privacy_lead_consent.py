@@ -71,7 +71,9 @@ class PrivacyLeadConsent(models.Model):
         "was sent; that later answer stands.",
     )
     email = fields.Char(
-        string="E-mail submitted", readonly=True, help="The address the form was sent with."
+        string="E-mail submitted",
+        readonly=True,
+        help="The address the form was sent with.",
     )
     lang = fields.Char(string="Language", readonly=True)
     proof_date = fields.Datetime(string="Given on", required=True, readonly=True)
@@ -130,10 +132,7 @@ class PrivacyLeadConsent(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(
-            _(
-                "A consent given on a web form is evidence: it goes with its lead "
-                "only."
-            )
+            _("A consent given on a web form is evidence: it goes with its lead only.")
         )
 
     # ------------------------------------------------------------
@@ -178,7 +177,9 @@ class PrivacyLeadConsent(models.Model):
         waiting = self.filtered(lambda row: row.state == "waiting")
         latest = self._latest_answers(partner, waiting.type_id)
         superseded = waiting.filtered(
-            lambda row: latest.get(row.type_id.id) and latest[row.type_id.id] > row.proof_date
+            lambda row: (
+                latest.get(row.type_id.id) and latest[row.type_id.id] > row.proof_date
+            )
         )
         superseded.write({"state": "superseded", "partner_id": partner.id})
         for rows in (waiting - superseded)._by_submission():
@@ -189,7 +190,13 @@ class PrivacyLeadConsent(models.Model):
         """These consents grouped by the form submission that gave them."""
         groups = defaultdict(lambda: self.browse())
         for row in self.sudo():
-            key = (row.lead_id, row.proof_date, row.proof_ip, row.page_url, row.form_name)
+            key = (
+                row.lead_id,
+                row.proof_date,
+                row.proof_ip,
+                row.page_url,
+                row.form_name,
+            )
             groups[key] |= row
         return list(groups.values())
 
@@ -230,15 +237,19 @@ class PrivacyLeadConsent(models.Model):
                 "note": note,
             },
         )
-        request = self.env["privacy.consent.request"].sudo().search(
-            [
-                ("partner_id", "=", partner.id),
-                ("origin", "=", "web_form"),
-                ("res_model", "=", lead._name),
-                ("res_id", "=", lead.id),
-            ],
-            order="id desc",
-            limit=1,
+        request = (
+            self.env["privacy.consent.request"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("origin", "=", "web_form"),
+                    ("res_model", "=", lead._name),
+                    ("res_id", "=", lead.id),
+                ],
+                order="id desc",
+                limit=1,
+            )
         )
         rows.write(
             {"state": "applied", "partner_id": partner.id, "request_id": request.id}
@@ -253,9 +264,9 @@ class PrivacyLeadConsent(models.Model):
         """E-mail the address the form was sent with a link to confirm the
         waiting consents whose type asks for double opt-in (one lead's)."""
         rows = self.sudo().filtered(
-            lambda row: row.state == "waiting"
-            and row.double_optin
-            and not row.date_confirmed
+            lambda row: (
+                row.state == "waiting" and row.double_optin and not row.date_confirmed
+            )
         )
         if not rows:
             return

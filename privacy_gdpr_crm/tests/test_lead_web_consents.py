@@ -40,7 +40,9 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         self.assertEqual(rows[0].proof_user_agent, WEB_USER_AGENT)
         self.assertEqual(rows[0].email, "lucie@example.fr")
         self.assertFalse(lead.partner_id)
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "lucie@example.fr")]))
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "=", "lucie@example.fr")])
+        )
 
     def assertCarried(self, lead, partner):
         newsletter = self.consent(partner, self.type_newsletter)
@@ -48,7 +50,8 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         self.assertEqual(newsletter.method, "web_form")
         # The day of the form, not of the conversion.
         self.assertEqual(
-            newsletter.date_given, fields.Date.context_today(newsletter, self.ten_days_ago)
+            newsletter.date_given,
+            fields.Date.context_today(newsletter, self.ten_days_ago),
         )
         self.assertEqual(newsletter.proof_date, self.ten_days_ago)
         self.assertEqual(newsletter.proof_user_agent, WEB_USER_AGENT)
@@ -70,8 +73,12 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         # Another address: the lead is theirs all the same.
         wizard = (
             self.env["crm.lead2opportunity.partner"]
-            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
-            .create({"action": "exist", "partner_id": self.partner_2.id, "name": "convert"})
+            .with_context(
+                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
+            )
+            .create(
+                {"action": "exist", "partner_id": self.partner_2.id, "name": "convert"}
+            )
         )
         wizard.action_apply()
         self.assertEqual(lead.partner_id, self.partner_2)
@@ -83,7 +90,9 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         self.assertCarried(lead, self.partner)
         # Once only.
         lead.partner_id = self.partner_2
-        self.assertEqual(self.consent(self.partner_2, self.type_newsletter).state, "none")
+        self.assertEqual(
+            self.consent(self.partner_2, self.type_newsletter).state, "none"
+        )
 
     def test_a_contact_with_the_address_gets_them_at_once(self):
         lead = self.web_lead(email="Camille@Example.fr")
@@ -95,7 +104,9 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         self.give(self.partner, self.type_newsletter, method="email")
         self.consent(self.partner, self.type_newsletter).state = "withdrawn"
         lead.partner_id = self.partner
-        self.assertEqual(self.consent(self.partner, self.type_newsletter).state, "withdrawn")
+        self.assertEqual(
+            self.consent(self.partner, self.type_newsletter).state, "withdrawn"
+        )
         newsletter_row = lead.privacy_web_consent_ids.filtered(
             lambda row: row.type_id == self.type_newsletter
         )
@@ -103,7 +114,9 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         self.assertEqual(self.consent(self.partner, self.type_sms).state, "given")
 
     def test_merged_leads_keep_their_consents(self):
-        head = self.env["crm.lead"].create({"name": "Head", "email_from": "other@example.fr"})
+        head = self.env["crm.lead"].create(
+            {"name": "Head", "email_from": "other@example.fr"}
+        )
         tail = self.web_lead()
         head.partner_id = self.partner_2
         merged = (head | tail)._merge_opportunity(auto_unlink=True)
@@ -115,12 +128,18 @@ class TestLeadWebConsents(PrivacyWebFormCase):
     def test_double_opt_in_asks_the_address_of_the_form(self):
         self.type_newsletter.double_optin = True
         lead = self.web_lead()
-        mail = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", lead.id)])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        )
         self.assertEqual(mail.email_to, "lucie@example.fr")
         self.assertIn("/privacy/lead/confirm/", mail.body_html)
         # Nobody was created to send it.
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "lucie@example.fr")]))
-        row = lead.privacy_web_consent_ids.filtered(lambda r: r.type_id == self.type_newsletter)
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "=", "lucie@example.fr")])
+        )
+        row = lead.privacy_web_consent_ids.filtered(
+            lambda r: r.type_id == self.type_newsletter
+        )
         row._confirm("192.0.2.77", "Mozilla/5.0 (confirm)")
         lead._handle_partner_assignment(create_missing=True)
         newsletter = self.consent(lead.partner_id, self.type_newsletter)
@@ -130,7 +149,11 @@ class TestLeadWebConsents(PrivacyWebFormCase):
     def test_the_consents_of_a_lead_are_evidence(self):
         lead = self.web_lead()
         rows = lead.privacy_web_consent_ids
-        for vals in ({"proof_ip": "6.6.6.6"}, {"text": "Forged"}, {"proof_date": fields.Datetime.now()}):
+        for vals in (
+            {"proof_ip": "6.6.6.6"},
+            {"text": "Forged"},
+            {"proof_date": fields.Datetime.now()},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 rows.sudo().write(vals)
         with self.assertRaises(UserError):

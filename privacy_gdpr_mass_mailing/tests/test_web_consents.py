@@ -39,9 +39,13 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
 
     def test_recorded_on_the_contact_with_the_address(self):
         contact = self.subscribe("CAMILLE@example.fr")
-        self.assertEqual(self.consent(self.partner, self.type_newsletter).state, "pending")
+        self.assertEqual(
+            self.consent(self.partner, self.type_newsletter).state, "pending"
+        )
         request = self.partner.privacy_request_ids
-        self.assertEqual((request.res_model, request.res_id), ("mailing.contact", contact.id))
+        self.assertEqual(
+            (request.res_model, request.res_id), ("mailing.contact", contact.id)
+        )
 
     def test_a_contact_is_created_for_a_new_address(self):
         self.subscribe("ada@example.fr")

@@ -29,7 +29,9 @@ class AuthSignupHomePrivacy(AuthSignupHome):
             limit=1,
         )
         partner = user.partner_id
-        partner._privacy_record_web_consents(answers, web_proof(form_shown, partner, ours))
+        partner._privacy_record_web_consents(
+            answers, web_proof(form_shown, partner, ours)
+        )
 
     def _privacy_signup_answers(self):
         WebConsent = request.env["privacy.web.consent"]

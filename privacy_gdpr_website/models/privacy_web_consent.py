@@ -43,7 +43,9 @@ class PrivacyWebConsent(models.AbstractModel):
     @api.model
     def _form_models(self):
         """The models a website form may create and that can hold consents."""
-        models = self.env["ir.model"].sudo().search([("website_form_access", "=", True)])
+        models = (
+            self.env["ir.model"].sudo().search([("website_form_access", "=", True)])
+        )
         return [
             model.model
             for model in models
@@ -76,17 +78,17 @@ class PrivacyWebConsent(models.AbstractModel):
             consent_types.sudo()
             .exists()
             .filtered(
-                lambda consent_type: consent_type.active
-                and consent_type.company_id in (company, company.browse())
+                lambda consent_type: (
+                    consent_type.active
+                    and consent_type.company_id in (company, company.browse())
+                )
             )[:MAX_TYPES]
         )
 
     @api.model
     def _item_text(self, texts, labels, channel_labels):
         Request = self.env["privacy.consent.request"]
-        return Request._consent_text(
-            texts, labels, channel_labels, texts.double_optin
-        )
+        return Request._consent_text(texts, labels, channel_labels, texts.double_optin)
 
     @api.model
     def _form_fields(self, consent_types, company, lang, country=None):
@@ -117,7 +119,9 @@ class PrivacyWebConsent(models.AbstractModel):
                     "value": str(texts.id),
                 }
             )
-        notice = company._privacy_notice(country, [item["texts"].name for item in items])
+        notice = company._privacy_notice(
+            country, [item["texts"].name for item in items]
+        )
         token = tools.hash_sign(
             self.env(su=True),
             FORM_SCOPE,
@@ -137,10 +141,14 @@ class PrivacyWebConsent(models.AbstractModel):
         fields = self._form_fields(consent_types, company, lang, country)
         if not fields["items"]:
             return ""
-        return self.env["ir.qweb"].with_context(lang=lang)._render(
-            "privacy_gdpr_website.consent_fields",
-            # Ids unique on the page, which may hold several forms.
-            dict(fields, hint=hint, uid=secrets.token_hex(4)),
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render(
+                "privacy_gdpr_website.consent_fields",
+                # Ids unique on the page, which may hold several forms.
+                dict(fields, hint=hint, uid=secrets.token_hex(4)),
+            )
         )
 
     @api.model

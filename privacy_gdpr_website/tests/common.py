@@ -21,7 +21,9 @@ class PrivacyWebsiteCase(HttpCase):
             {
                 "email": "privacy@yourcompany.example.com",
                 "country_id": cls.env.ref("base.fr").id,
-                "privacy_controller_identity": "Maison Durand SARL, 3 rue des Lilas, Lyon",
+                "privacy_controller_identity": (
+                    "Maison Durand SARL, 3 rue des Lilas, Lyon"
+                ),
                 "privacy_policy_url": "https://www.maison-durand.example.com/privacy",
                 "privacy_dpo_contact": "dpo@maison-durand.example.com",
             }
@@ -77,7 +79,10 @@ class PrivacyWebsiteCase(HttpCase):
         response = self.url_open(
             f"/website/form/{model}",
             data=data,
-            headers={"User-Agent": USER_AGENT, "Referer": f"{self.base_url()}/contactus"},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Referer": f"{self.base_url()}/contactus",
+            },
         )
         self.assertEqual(response.status_code, 200, response.text[:2000])
         return json.loads(response.text)

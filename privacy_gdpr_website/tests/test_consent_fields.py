@@ -42,7 +42,9 @@ class TestConsentFields(PrivacyWebsiteCase):
             "https://www.maison-durand.example.com/privacy",
         ):
             self.assertIn(expected, notice)
-        self.assertTrue(root.xpath("//input[@type='hidden'][@name='privacy_consent_form']"))
+        self.assertTrue(
+            root.xpath("//input[@type='hidden'][@name='privacy_consent_form']")
+        )
 
     def test_in_the_visitor_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -66,7 +68,9 @@ class TestConsentFields(PrivacyWebsiteCase):
             )["notice"]["text"]
             for country in ("base.it", "base.fr", "base.de")
         }
-        self.assertIn("Garante per la protezione dei dati personali", notices["base.it"])
+        self.assertIn(
+            "Garante per la protezione dei dati personali", notices["base.it"]
+        )
         self.assertIn("(CNIL)", notices["base.fr"])
         # No authority known for Germany: the company's (France).
         self.assertIn("(CNIL)", notices["base.de"])

@@ -38,7 +38,9 @@ class TestSignupConsents(PrivacyWebsiteCase):
 
     def test_a_tampered_sign_up_creates_no_account(self):
         page = self.url_open("/web/signup")
-        form = html.fromstring(page.content).xpath("//form[hasclass('oe_signup_form')]")[0]
+        form = html.fromstring(page.content).xpath(
+            "//form[hasclass('oe_signup_form')]"
+        )[0]
         data = {
             field.get("name"): field.get("value") or ""
             for field in form.xpath(".//input[@type='hidden']")
@@ -58,5 +60,7 @@ class TestSignupConsents(PrivacyWebsiteCase):
         self.assertEqual(response.status_code, 200)
         error = html.fromstring(response.content).xpath("//p[hasclass('alert-danger')]")
         self.assertIn("nothing was sent", error[0].text_content())
-        self.assertFalse(self.env["res.users"].search([("login", "=", "mallory@example.fr")]))
+        self.assertFalse(
+            self.env["res.users"].search([("login", "=", "mallory@example.fr")])
+        )
         self.assertEqual(self.env["privacy.consent.history"].search_count([]), before)

@@ -9,7 +9,12 @@ from odoo.addons.privacy_gdpr.tests.consent_request_common import (
 )
 
 TRACKER = "https://tracker.example.com/t.js"
-THIRD_PARTIES = ("googletagmanager", "plausible", "tracker.example.com", "fonts.googleapis")
+THIRD_PARTIES = (
+    "googletagmanager",
+    "plausible",
+    "tracker.example.com",
+    "fonts.googleapis",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -22,14 +27,14 @@ class TestPrivacyPagesWithoutTrackers(PrivacyRequestHttpCase):
         super().setUpClass()
         for website in cls.env["website"].search([]):
             website.write(
-            {
-                "google_analytics_key": "G-TRACKER42",
-                "plausible_shared_key": "plausible-key",
-                "plausible_site": "www.example.com",
-                "custom_code_head": f'<script src="{TRACKER}"></script>',
-                "custom_code_footer": f'<img src="{TRACKER}?pixel=1"/>',
-                "cookies_bar": True,
-            }
+                {
+                    "google_analytics_key": "G-TRACKER42",
+                    "plausible_shared_key": "plausible-key",
+                    "plausible_site": "www.example.com",
+                    "custom_code_head": f'<script src="{TRACKER}"></script>',
+                    "custom_code_footer": f'<img src="{TRACKER}?pixel=1"/>',
+                    "cookies_bar": True,
+                }
             )
         cls.type_newsletter.double_optin = True
 
@@ -58,12 +63,16 @@ class TestPrivacyPagesWithoutTrackers(PrivacyRequestHttpCase):
         root = self.assertFirstPartyOnly(page)
         done = self.submit(path, {self.type_newsletter: "given"})
         self.assertFirstPartyOnly(done)
-        self.assertFirstPartyOnly(self.open_page(self.partner._privacy_preferences_url()))
+        self.assertFirstPartyOnly(
+            self.open_page(self.partner._privacy_preferences_url())
+        )
         confirm_path = urlsplit(self.partner._privacy_consent_confirm_url()).path
         self.assertFirstPartyOnly(self.open_page(confirm_path))
         confirmed = self.submit(confirm_path, {}, form_id="o_privacy_confirm_form")
         self.assertFirstPartyOnly(confirmed)
-        self.assertEqual(self.consent(self.partner, self.type_newsletter).state, "given")
+        self.assertEqual(
+            self.consent(self.partner, self.type_newsletter).state, "given"
+        )
         self.assertFirstPartyOnly(self.open_page("/privacy/consent/forged", status=404))
         self.assertFirstPartyOnly(self.open_page(confirm_path, status=410))
 

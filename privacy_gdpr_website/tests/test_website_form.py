@@ -15,7 +15,9 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.ref("base.model_res_partner").website_form_access = True
-        cls.env["ir.model.fields"].formbuilder_whitelist("res.partner", ["name", "email"])
+        cls.env["ir.model.fields"].formbuilder_whitelist(
+            "res.partner", ["name", "email"]
+        )
 
     def evidence_counts(self):
         return {
@@ -29,7 +31,11 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
 
     def form_data(self, tick=(), email="lucie@example.fr", **extra):
         data = {"name": "Lucie Martin", "email": email}
-        data.update(self.consent_inputs(self.consent_fields(self.type_news | self.type_sms, "res.partner"), tick))
+        data.update(
+            self.consent_inputs(
+                self.consent_fields(self.type_news | self.type_sms, "res.partner"), tick
+            )
+        )
         data.update(
             {
                 "privacy_page_url": f"{self.base_url()}/contactus",
@@ -65,7 +71,9 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
         self.assertEqual(request.origin, "web_form")
         self.assertEqual(request.page_url, f"{self.base_url()}/contactus")
         self.assertEqual(request.form_name, "contactus_form")
-        self.assertEqual((request.res_model, request.res_id), ("res.partner", partner.id))
+        self.assertEqual(
+            (request.res_model, request.res_id), ("res.partner", partner.id)
+        )
         # What the form showed: both boxes, then the information.
         self.assertIn("Web SMS offers", request.text_shown)
         self.assertIn("Data controller", request.text_shown)
@@ -109,7 +117,9 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
     def test_an_unknown_type_records_nothing(self):
         # The form asked the newsletter only; a box of another type is posted.
         data = {"name": "Lucie Martin", "email": "lucie@example.fr"}
-        data.update(self.consent_inputs(self.consent_fields(self.type_news, "res.partner")))
+        data.update(
+            self.consent_inputs(self.consent_fields(self.type_news, "res.partner"))
+        )
         for name in (
             f"privacy_consent_{self.type_sms.id}",
             "privacy_consent_999999",
@@ -143,7 +153,9 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
         data = self.form_data(tick=self.type_news)
         self.type_news.description = "Our weekly newsletter."
         result = self.post_form("res.partner", data)
-        consent = self.consent(self.env["res.partner"].browse(result["id"]), self.type_news)
+        consent = self.consent(
+            self.env["res.partner"].browse(result["id"]), self.type_news
+        )
         self.assertEqual(consent.state, "given")
         self.assertIn("Our monthly newsletter.", consent.proof_text)
         self.assertNotIn("weekly", consent.proof_text)

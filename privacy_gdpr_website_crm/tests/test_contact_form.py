@@ -27,7 +27,11 @@ class TestContactFormConsents(PrivacyWebsiteCase):
                 [{"id": t.id, "display_name": t.display_name} for t in consent_types]
             ),
         )
-        for old, new in (("name", "contact_name"), ("company", "partner_name"), ("subject", "name")):
+        for old, new in (
+            ("name", "contact_name"),
+            ("company", "partner_name"),
+            ("subject", "name"),
+        ):
             for field in form.xpath(f".//*[@name='{old}']"):
                 field.set("name", new)
         view.arch = etree.tostring(arch, encoding="unicode")
@@ -55,20 +59,26 @@ class TestContactFormConsents(PrivacyWebsiteCase):
 
     def test_a_visitor_without_then_with_a_consent(self):
         self.ask_consent_on_contact_form(self.type_news)
-        self.start_tour("/contactus", "privacy_gdpr_contact_form_without_consent", login=None)
+        self.start_tour(
+            "/contactus", "privacy_gdpr_contact_form_without_consent", login=None
+        )
         lead = self.lead_of("marie@example.fr")
         self.assertEqual(len(lead), 1)
         self.assertFalse(lead.partner_id)
         self.assertFalse(lead.privacy_web_consent_ids)
         self.assertNotIn("privacy_", lead.description)
 
-        self.start_tour("/contactus", "privacy_gdpr_contact_form_with_consent", login=None)
+        self.start_tour(
+            "/contactus", "privacy_gdpr_contact_form_with_consent", login=None
+        )
         lead = self.lead_of("pierre@example.fr")
         self.assertEqual(len(lead), 1)
         self.assertNotIn("privacy_", lead.description)
         # No contact yet: the consent waits on the lead, with its proof.
         self.assertFalse(lead.partner_id)
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "pierre@example.fr")]))
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "=", "pierre@example.fr")])
+        )
         row = lead.privacy_web_consent_ids
         self.assertEqual(len(row), 1)
         self.assertEqual((row.type_id, row.state), (self.type_news, "waiting"))
@@ -93,7 +103,9 @@ class TestContactFormConsents(PrivacyWebsiteCase):
         self.assertIn("contactus_form", consent.proof_text)
         self.assertEqual((row.state, row.partner_id), ("applied", partner))
         self.assertEqual(row.request_id.origin, "web_form")
-        self.assertEqual((row.request_id.res_model, row.request_id.res_id), ("crm.lead", lead.id))
+        self.assertEqual(
+            (row.request_id.res_model, row.request_id.res_id), ("crm.lead", lead.id)
+        )
         self.assertIn("carried from the lead", consent.history_ids.note)
 
     def test_a_contact_with_the_address_gets_the_consent_at_once(self):
@@ -104,7 +116,9 @@ class TestContactFormConsents(PrivacyWebsiteCase):
         self.consent(partner, self.type_news).write(
             {"state": "withdrawn", "method": "email"}
         )
-        self.start_tour("/contactus", "privacy_gdpr_contact_form_with_consent", login=None)
+        self.start_tour(
+            "/contactus", "privacy_gdpr_contact_form_with_consent", login=None
+        )
         lead = self.lead_of("pierre@example.fr")
         # Odoo's website forms do not tie a lead to a contact: neither do we.
         self.assertFalse(lead.partner_id)
@@ -117,7 +131,9 @@ class TestContactFormConsents(PrivacyWebsiteCase):
     def test_double_opt_in_of_a_lead_without_contact(self):
         self.type_news.double_optin = True
         self.ask_consent_on_contact_form(self.type_news)
-        self.start_tour("/contactus", "privacy_gdpr_contact_form_with_consent", login=None)
+        self.start_tour(
+            "/contactus", "privacy_gdpr_contact_form_with_consent", login=None
+        )
         lead = self.lead_of("pierre@example.fr")
         row = lead.privacy_web_consent_ids
         self.assertEqual(row.state, "waiting")
@@ -127,7 +143,9 @@ class TestContactFormConsents(PrivacyWebsiteCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("Data controller: Maison Durand SARL", mail.body_html)
         link = urlsplit(
-            html.fromstring(mail.body_html).xpath("//a[contains(@href, '/privacy/lead/confirm/')]/@href")[0]
+            html.fromstring(mail.body_html).xpath(
+                "//a[contains(@href, '/privacy/lead/confirm/')]/@href"
+            )[0]
         ).path
         self.authenticate(None, None)
         self.assertEqual(self.url_open(link).status_code, 200)
@@ -146,11 +164,15 @@ class TestContactFormConsents(PrivacyWebsiteCase):
     def test_an_unconfirmed_lead_consent_waits_for_the_contact_confirmation(self):
         self.type_news.double_optin = True
         self.ask_consent_on_contact_form(self.type_news)
-        self.start_tour("/contactus", "privacy_gdpr_contact_form_with_consent", login=None)
+        self.start_tour(
+            "/contactus", "privacy_gdpr_contact_form_with_consent", login=None
+        )
         lead = self.lead_of("pierre@example.fr")
         mail = self.env["mail.mail"].search([("email_to", "=", "pierre@example.fr")])
         link = urlsplit(
-            html.fromstring(mail.body_html).xpath("//a[contains(@href, '/privacy/lead/confirm/')]/@href")[0]
+            html.fromstring(mail.body_html).xpath(
+                "//a[contains(@href, '/privacy/lead/confirm/')]/@href"
+            )[0]
         ).path
         lead._handle_partner_assignment(create_missing=True)
         partner = lead.partner_id
@@ -168,7 +190,11 @@ class TestContactFormConsents(PrivacyWebsiteCase):
             "name": "Hello",
             "description": "Hello",
         }
-        data.update(self.consent_inputs(self.consent_fields(self.type_news, "crm.lead"), self.type_news))
+        data.update(
+            self.consent_inputs(
+                self.consent_fields(self.type_news, "crm.lead"), self.type_news
+            )
+        )
         data[f"privacy_consent_{self.type_news.id}"] = "999"
         self.assertIn("error_fields", self.post_form("crm.lead", data))
         self.assertFalse(self.lead_of("mallory@example.fr"))

@@ -8,13 +8,17 @@ from odoo.tests import tagged
 from odoo.addons.privacy_gdpr_website.tests.common import PrivacyWebsiteCase
 
 SUBSCRIBE_FORM = """
-<div class="s_newsletter_subscribe_form s_newsletter_list js_subscribe" data-list-id="{list_id}"
-     data-name="Newsletter Form"{attributes}>
-    <div class="js_subscribed_wrap d-none"><p class="text-success">Thanks for registering!</p></div>
+<div class="s_newsletter_subscribe_form s_newsletter_list js_subscribe"
+     data-list-id="{list_id}" data-name="Newsletter Form"{attributes}>
+    <div class="js_subscribed_wrap d-none">
+        <p class="text-success">Thanks for registering!</p>
+    </div>
     <div class="js_subscribe_wrap">
         <div class="input-group">
             <input type="email" name="email" class="js_subscribe_value form-control"/>
-            <a role="button" href="#" class="btn btn-primary js_subscribe_btn o_submit">Subscribe</a>
+            <a role="button" href="#" class="btn btn-primary js_subscribe_btn o_submit">
+                Subscribe
+            </a>
         </div>
     </div>
 </div>
@@ -35,20 +39,27 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
         )
         types = json.dumps([{"id": cls.type_news.id, "display_name": "Web newsletter"}])
         attributes = f" data-privacy-consent-types='{types}'"
+        form = SUBSCRIBE_FORM.format(list_id=0, attributes="")
         block = f"""
-            <section class="s_newsletter_block s_newsletter_list" data-snippet="s_newsletter_block"
+            <section class="s_newsletter_block s_newsletter_list"
+                     data-snippet="s_newsletter_block"
                      data-list-id="{cls.mailing_list.id}"{attributes}>
-                <div class="container">{SUBSCRIBE_FORM.format(list_id=0, attributes="")}</div>
+                <div class="container">{form}</div>
             </section>"""
+        form = SUBSCRIBE_FORM.format(list_id=cls.mailing_list.id, attributes=attributes)
         popup = f"""
-            <div class="s_popup o_newsletter_popup" data-name="Newsletter Popup" data-invisible="1">
-                <div class="modal fade s_popup_middle o_newsletter_modal" data-show-after="0"
-                     data-display="afterDelay" data-consents-duration="7" data-bs-focus="false"
+            <div class="s_popup o_newsletter_popup" data-name="Newsletter Popup"
+                 data-invisible="1">
+                <div class="modal fade s_popup_middle o_newsletter_modal"
+                     data-show-after="0" data-display="afterDelay"
+                     data-consents-duration="7" data-bs-focus="false"
                      data-bs-backdrop="false" tabindex="-1" role="dialog">
-                    <div class="modal-dialog d-flex"><div class="modal-content oe_structure">
-                        <div class="s_popup_close js_close_popup">x</div>
-                        {SUBSCRIBE_FORM.format(list_id=cls.mailing_list.id, attributes=attributes)}
-                    </div></div>
+                    <div class="modal-dialog d-flex">
+                        <div class="modal-content oe_structure">
+                            <div class="s_popup_close js_close_popup">x</div>
+                            {form}
+                        </div>
+                    </div>
                 </div>
             </div>"""
         for url, content in (("/privacy-newsletter", block), ("/privacy-popup", popup)):
@@ -79,7 +90,9 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
         )
 
     def test_a_visitor_subscribes_and_confirms(self):
-        self.start_tour("/privacy-newsletter", "privacy_gdpr_newsletter_block", login=None)
+        self.start_tour(
+            "/privacy-newsletter", "privacy_gdpr_newsletter_block", login=None
+        )
         contact = self.subscriber("ada@example.fr")
         self.assertEqual(contact.list_ids, self.mailing_list)
         partner = self.env["res.partner"].search([("email", "=", "ada@example.fr")])
@@ -90,7 +103,9 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
         self.assertIn("Our monthly newsletter.", consent.proof_text)
         self.assertIn("newsletter_block", consent.proof_text)
         request = partner.privacy_request_ids
-        self.assertEqual((request.res_model, request.res_id), ("mailing.contact", contact.id))
+        self.assertEqual(
+            (request.res_model, request.res_id), ("mailing.contact", contact.id)
+        )
         # Pending: the mailing filter leaves the subscriber out.
         mailing = self.mailing()
         self.assertEqual(mailing.privacy_no_consent_count, 1)
@@ -105,21 +120,31 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
         self.start_tour("/privacy-popup", "privacy_gdpr_newsletter_popup", login=None)
         partner = self.env["res.partner"].search([("email", "=", "grace@example.fr")])
         self.assertEqual(self.consent(partner, self.type_news).state, "pending")
-        self.assertIn("newsletter_popup", self.consent(partner, self.type_news).proof_text)
-        self.assertEqual(self.subscriber("grace@example.fr").list_ids, self.mailing_list)
+        self.assertIn(
+            "newsletter_popup", self.consent(partner, self.type_news).proof_text
+        )
+        self.assertEqual(
+            self.subscriber("grace@example.fr").list_ids, self.mailing_list
+        )
 
     def test_without_a_ticked_box_odoo_subscribes_and_the_filter_leaves_out(self):
         self.start_tour(
-            "/privacy-newsletter", "privacy_gdpr_newsletter_block_without_consent", login=None
+            "/privacy-newsletter",
+            "privacy_gdpr_newsletter_block_without_consent",
+            login=None,
         )
         self.assertEqual(self.subscriber("alan@example.fr").list_ids, self.mailing_list)
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "alan@example.fr")]))
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "=", "alan@example.fr")])
+        )
         self.assertEqual(self.mailing().privacy_no_consent_count, 1)
 
     def test_a_tampered_subscription_subscribes_nobody(self):
         fields_html = self.consent_fields(self.type_news, "mailing.contact")
         inputs = self.consent_inputs(fields_html, self.type_news)
-        self.assertIn("address is kept on the list", html.fromstring(fields_html).text_content())
+        self.assertIn(
+            "address is kept on the list", html.fromstring(fields_html).text_content()
+        )
         for name, value in (
             (f"privacy_consent_{self.type_news.id}", "999"),
             (f"privacy_consent_{self.type_sms.id}", str(self.type_sms.id)),
@@ -139,5 +164,7 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
                 self.assertEqual(result["toast_type"], "danger")
                 self.assertFalse(self.subscriber("mallory@example.fr"))
                 self.assertFalse(
-                    self.env["res.partner"].search([("email", "=", "mallory@example.fr")])
+                    self.env["res.partner"].search(
+                        [("email", "=", "mallory@example.fr")]
+                    )
                 )
