@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -71,6 +73,22 @@ class ResCompany(models.Model):
             "partner_id",
             *(f"privacy_check_{check}" for check in SWITCHED_CHANNELS),
         }
+
+    def _privacy_today(self, now=None):
+        """The reference day of the company: today (or the day of ``now``, a UTC
+        datetime) in the time zone of the company's partner, else UTC.
+
+        The one check, the preference page, the scheduled action, the
+        constraints and the exports all ask this day, so that an answer does not
+        depend on who asks around midnight (``fields.Date.context_today`` falls
+        back on the time zone of the user).
+        """
+        self.ensure_one()
+        try:
+            tz = pytz.timezone(self.sudo().partner_id.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz).date()
 
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies."""
