@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..channels import SWITCHED_CHANNELS
@@ -14,7 +14,11 @@ DEFAULT_CONTRACT_MODELS = (
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "privacy.audit.mixin"]
+    # The switches and settings of Settings > Privacy are audited, not the
+    # creation of companies.
+    _privacy_audit_lifecycle = False
 
     privacy_enabled = fields.Boolean(string="Consent management", default=True)
     privacy_check_email = fields.Boolean(
@@ -49,20 +53,39 @@ class ResCompany(models.Model):
         default=30,
         help="How many days before a consent expires the renewal request is sent.",
     )
+    privacy_preferences_link_days = fields.Integer(
+        string="Preference links of marketing e-mails valid for (days)",
+        default=180,
+        help="Days during which the link to the preference page in the footer "
+        "of a marketing e-mail can be used, from the day the e-mail was sent.",
+    )
 
-    @api.constrains("privacy_request_validity_days", "privacy_renewal_days")
+    @api.constrains(
+        "privacy_request_validity_days",
+        "privacy_renewal_days",
+        "privacy_preferences_link_days",
+    )
     def _check_privacy_request_days(self):
         for company in self:
             if (
                 company.privacy_request_validity_days < 1
                 or company.privacy_renewal_days < 1
+                or company.privacy_preferences_link_days < 1
             ):
                 raise ValidationError(
                     _(
-                        "The validity of consent request links and the renewal "
-                        "notice must be at least one day."
+                        "The validity of consent request and preference links and "
+                        "the renewal notice must be at least one day."
                     )
                 )
+
+    @api.model
+    def _privacy_audit_fields(self):
+        return [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("privacy_") and field.store
+        ]
 
     def cache_invalidation_fields(self):
         # The telephony API keeps each company's switches and country in Odoo's
@@ -84,11 +107,20 @@ class ResCompany(models.Model):
         back on the time zone of the user).
         """
         self.ensure_one()
-        try:
-            tz = pytz.timezone(self.sudo().partner_id.tz or "UTC")
-        except pytz.UnknownTimeZoneError:
-            tz = pytz.utc
+        tz = pytz.timezone(self._privacy_timezone())
         return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz).date()
+
+    @tools.ormcache("self.id")
+    def _privacy_timezone(self):
+        """The name of the company's time zone: its partner's, else UTC.
+
+        Kept in Odoo's cache (the one check asks it at every call, the
+        telephony API at every request); cleared when the time zone of a
+        company's partner changes (res.partner) or the company gets another
+        partner (``cache_invalidation_fields``).
+        """
+        tz = self.sudo().partner_id.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
 
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies."""

@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     )
     privacy_renewal_enabled = company_setting("privacy_renewal_enabled")
     privacy_renewal_days = company_setting("privacy_renewal_days", fields.Integer)
+    privacy_preferences_link_days = company_setting(
+        "privacy_preferences_link_days", fields.Integer
+    )
 
     def action_privacy_open_request_templates(self):
         """The e-mail templates of consent requests, to edit their wording."""

@@ -5,3 +5,4 @@ from . import mailing_contact
 from . import mailing_subscription
 from . import mailing_trace
 from . import mailing_mailing
+from . import privacy_consent_history
