@@ -76,6 +76,7 @@ class PrivacyConsentHistory(models.Model):
     )
     import_file = fields.Char(string="Imported from", readonly=True)
     import_row = fields.Integer(
+        string="Import row",
         readonly=True,
         help="The data row of the imported file, counted as Odoo's import counts "
         "them: the header and empty lines are not counted.",

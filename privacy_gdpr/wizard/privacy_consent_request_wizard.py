@@ -36,7 +36,9 @@ class PrivacyConsentRequestWizard(models.TransientModel):
         "is ticked. Their refusals and withdrawals stay recorded until they "
         "answer again.",
     )
-    objector_count = fields.Integer(compute="_compute_summary")
+    objector_count = fields.Integer(
+        string="Contacts who refused or withdrew", compute="_compute_summary"
+    )
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
     summary = fields.Html(compute="_compute_summary", sanitize=False)
     result = fields.Html(readonly=True, sanitize=False)
