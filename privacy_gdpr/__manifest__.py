@@ -2,12 +2,12 @@
     "name": "Privacy GDPR",
     "summary": "GDPR consents on contacts, checked before every e-mail, SMS, "
     "call and mailing",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Marketing/Privacy",
     "website": "https://github.com/privacy-gdpr/privacy_gdpr",
     "author": "privacy_gdpr contributors",
     "license": "LGPL-3",
-    "depends": ["contacts", "phone_validation", "portal"],
+    "depends": ["base_import", "contacts", "phone_validation", "portal"],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
         "security/privacy_security.xml",
@@ -25,6 +25,7 @@
         "views/privacy_partner_consent_views.xml",
         "views/privacy_consent_history_views.xml",
         "views/privacy_contact_log_views.xml",
+        "views/privacy_audit_log_views.xml",
         "wizard/privacy_contact_reason_wizard_views.xml",
         "wizard/mail_compose_message_views.xml",
         "views/res_partner_views.xml",

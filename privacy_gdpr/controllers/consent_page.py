@@ -2,6 +2,7 @@ from odoo import _, http
 from odoo.http import request
 from odoo.tools.misc import get_lang
 
+from ..events import request_event
 from ..models.privacy_consent_request import (
     CONFIRM_SCOPE,
     LINK_EXPIRED,
@@ -21,7 +22,8 @@ LINK_STATUS = {
     LINK_USED: 410,
 }
 ANSWERS = ("given", "refused")
-USER_AGENT_MAX = 512
+# Someone signed in who is not the person of the link: nothing is recorded.
+NOT_THE_PERSON_STATUS = 403
 
 ROUTE = {
     "type": "http",
@@ -49,11 +51,13 @@ class PrivacyConsentPage(http.Controller):
         consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
         if problem:
             return self._bad_link(problem)
+        if not self._is_the_person(consent_request.partner_id):
+            return self._not_the_person()
         return self._render_page(
             consent_request.partner_id,
             consent_request.company_id,
             f"/privacy/consent/{token}/submit",
-            expiry=consent_request.date_expiry,
+            consent_request,
         )
 
     @http.route("/privacy/consent/<string:token>/submit", methods=["POST"], **ROUTE)
@@ -61,33 +65,42 @@ class PrivacyConsentPage(http.Controller):
         consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
         if problem:
             return self._bad_link(problem)
+        if not self._is_the_person(consent_request.partner_id):
+            return self._not_the_person()
         return self._submit(
             consent_request.partner_id,
             consent_request.company_id,
             f"/privacy/consent/{token}",
             post,
+            token,
             consent_request=consent_request,
         )
 
     # ------------------------------------------------------------
-    # Long-lived preference links (marketing e-mail footers)
+    # Preference links of marketing e-mail footers
     # ------------------------------------------------------------
 
     @http.route("/privacy/preferences/<string:token>", methods=["GET"], **ROUTE)
     def privacy_preferences_page(self, token, **kwargs):
-        partner, company = self._partner_from_token(token)
-        if not partner:
-            return self._bad_link(LINK_INVALID)
+        partner, company, problem = self._partner_from_token(token)
+        if problem:
+            return self._bad_link(problem)
+        if not self._is_the_person(partner):
+            return self._not_the_person()
         return self._render_page(
             partner, company, f"/privacy/preferences/{token}/submit"
         )
 
     @http.route("/privacy/preferences/<string:token>/submit", methods=["POST"], **ROUTE)
     def privacy_preferences_submit(self, token, **post):
-        partner, company = self._partner_from_token(token)
-        if not partner:
-            return self._bad_link(LINK_INVALID)
-        return self._submit(partner, company, f"/privacy/preferences/{token}", post)
+        partner, company, problem = self._partner_from_token(token)
+        if problem:
+            return self._bad_link(problem)
+        if not self._is_the_person(partner):
+            return self._not_the_person()
+        return self._submit(
+            partner, company, f"/privacy/preferences/{token}", post, token
+        )
 
     # ------------------------------------------------------------
     # Double opt-in confirmation
@@ -99,6 +112,8 @@ class PrivacyConsentPage(http.Controller):
         consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
         if problem:
             return self._bad_link(problem)
+        if not self._is_the_person(consent_request.partner_id):
+            return self._not_the_person()
         return request.render(
             "privacy_gdpr.privacy_confirm_page",
             {
@@ -113,7 +128,11 @@ class PrivacyConsentPage(http.Controller):
         consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
         if problem:
             return self._bad_link(problem)
-        consents = consent_request._confirm(*self._client())
+        if not self._is_the_person(consent_request.partner_id):
+            return self._not_the_person()
+        consents = consent_request._confirm(
+            request_event(request.httprequest, "double_optin", "web_form", token)
+        )
         return request.render(
             "privacy_gdpr.privacy_confirm_done",
             {"company": consent_request.company_id, "consents": consents},
@@ -140,20 +159,31 @@ class PrivacyConsentPage(http.Controller):
         return consent_request.with_env(request.env).sudo(), None
 
     def _partner_from_token(self, token):
-        Request = request.env["privacy.consent.request"]
-        partner, company = Request._from_preferences_token(token)
-        if partner:
-            self._set_partner_lang(partner)
-        return partner.with_env(request.env).sudo(), company.with_env(
-            request.env
-        ).sudo()
+        partner, company, problem = request.env[
+            "privacy.consent.request"
+        ]._from_preferences_token(token)
+        if problem:
+            return partner, company, problem
+        self._set_partner_lang(partner)
+        return (
+            partner.with_env(request.env).sudo(),
+            company.with_env(request.env).sudo(),
+            None,
+        )
 
-    def _client(self):
-        """The IP address and user agent kept as proof of an answer."""
-        httprequest = request.httprequest
-        # A header may carry NUL characters, which PostgreSQL does not store.
-        user_agent = (httprequest.user_agent.string or "").replace("\x00", "")
-        return httprequest.remote_addr, user_agent[:USER_AGENT_MAX]
+    def _is_the_person(self, partner):
+        """Whether the visitor may answer for ``partner``: anyone not signed in
+        (the link is the key), or ``partner`` signed in. A signed-in employee
+        who opens a person's link is not that person."""
+        user = request.env.user
+        return user._is_public() or user.partner_id == partner
+
+    def _not_the_person(self):
+        return request.render(
+            "privacy_gdpr.privacy_not_the_person",
+            {"user": request.env.user},
+            status=NOT_THE_PERSON_STATUS,
+        )
 
     def _bad_link(self, problem):
         messages = {
@@ -188,11 +218,24 @@ class PrivacyConsentPage(http.Controller):
             status=LINK_STATUS[problem],
         )
 
+    def _page_content(self, partner, company, consent_request):
+        """The page of ``consent_request``, or of a preference link without one
+        (origin "preferences": every consent given is confirmed by e-mail)."""
+        return (
+            request.env["privacy.consent.request"]
+            .sudo()
+            ._page_content(
+                partner,
+                company,
+                consent_request.origin if consent_request else "preferences",
+            )
+        )
+
     def _render_page(
-        self, partner, company, action, expiry=None, error=None, status=200
+        self, partner, company, action, consent_request=None, error=None, status=200
     ):
-        Request = request.env["privacy.consent.request"].sudo()
-        content = Request._page_content(partner, company)
+        content = self._page_content(partner, company, consent_request)
+        expiry = consent_request.date_expiry if consent_request else None
         return request.render(
             "privacy_gdpr.privacy_consent_page",
             {
@@ -208,16 +251,15 @@ class PrivacyConsentPage(http.Controller):
             status=status,
         )
 
-    def _submit(self, partner, company, page_url, post, consent_request=None):
+    def _submit(self, partner, company, page_url, post, token, consent_request=None):
         Request = request.env["privacy.consent.request"].sudo()
-        content = Request._page_content(partner, company)
+        content = self._page_content(partner, company, consent_request)
         action = f"{page_url}/submit"
-        expiry = consent_request.date_expiry if consent_request else None
 
         def refuse(error, status):
             """The page again, with why nothing was recorded."""
             return self._render_page(
-                partner, company, action, expiry, error=error, status=status
+                partner, company, action, consent_request, error=error, status=status
             )
 
         if post.get("digest") != content["digest"]:
@@ -254,7 +296,11 @@ class PrivacyConsentPage(http.Controller):
         consent_request = consent_request or Request._create_for_preferences(
             partner, company
         )
-        consents = consent_request._record_answers(content, answers, *self._client())
+        consents = consent_request._record_answers(
+            content,
+            answers,
+            request_event(request.httprequest, "page", "web_form", token),
+        )
         return request.render(
             "privacy_gdpr.privacy_consent_done",
             {

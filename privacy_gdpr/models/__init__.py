@@ -1,5 +1,8 @@
 from . import privacy_code_mixin
 from . import privacy_evidence_mixin
+from . import privacy_audit_mixin
+from . import privacy_audit_log
+from . import privacy_consent_type_text
 from . import privacy_consent_type
 from . import privacy_contact_reason
 from . import privacy_supervisory_authority
@@ -7,6 +10,7 @@ from . import privacy_partner_consent
 from . import privacy_consent_history
 from . import privacy_contact_log
 from . import privacy_consent_request
+from . import privacy_partner_alias
 from . import privacy_request_notice_mixin
 from . import res_company
 from . import res_config_settings

@@ -11,7 +11,6 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL
 from odoo.tools.misc import xlsxwriter
 from odoo.tools.safe_eval import safe_eval
 
@@ -354,9 +353,11 @@ class PrivacyConsentExport(models.Model):
                     ("method", "text"),
                 )
             ]
+        # Date-times are in the company's time zone, named in the header.
+        tz = self._export_timezone().zone
         columns += [
-            (partner["privacy_request_date"]["string"], "datetime"),
-            (partner["privacy_answer_date"]["string"], "datetime"),
+            (f"{partner['privacy_request_date']['string']} ({tz})", "datetime"),
+            (f"{partner['privacy_answer_date']['string']} ({tz})", "datetime"),
         ]
         return columns
 
@@ -365,11 +366,15 @@ class PrivacyConsentExport(models.Model):
         """Yield one row per partner of ``partner_domain``, ordered by id.
 
         Per batch, one query reads the partners (keyset pagination on the id,
-        record rules applied) and one reads their consents.
+        record rules applied) and one reads their consents; both flush what they
+        read, so an export sees the changes of its own transaction. A given
+        consent past its expiry date on the company's day is exported as
+        expired, even before the scheduled action marks it.
         """
         Partner = self.env["res.partner"]
         Consent = self.env["privacy.partner.consent"]
         states = dict(Consent._fields["state"]._description_selection(self.env))
+        today = self.env.company._privacy_today()
         methods = dict(Consent._fields["method"]._description_selection(self.env))
         languages = dict(self.env["res.lang"].get_installed())
         to_local = self._local_datetime_converter()
@@ -383,7 +388,10 @@ class PrivacyConsentExport(models.Model):
             )
             partners = self.env.execute_query(
                 query.select(
-                    *(SQL.identifier(query.table, fname) for fname in PARTNER_COLUMNS)
+                    *(
+                        Partner._field_to_sql(query.table, fname, query)
+                        for fname in PARTNER_COLUMNS
+                    )
                 )
             )
             if not partners:
@@ -413,6 +421,8 @@ class PrivacyConsentExport(models.Model):
                     state, date_given, date_expiry, method = answers.get(
                         type_id, NO_CONSENT
                     )
+                    if state == "given" and date_expiry and date_expiry <= today:
+                        state = "expired"
                     row += [states[state], date_given, date_expiry, methods.get(method)]
                 row += [to_local(request_date), to_local(answer_date)]
                 yield row
@@ -422,25 +432,33 @@ class PrivacyConsentExport(models.Model):
     def _read_consents(self, partner_ids, type_ids):
         """``{partner_id: {type_id: (state, date_given, date_expiry, method)}}``,
         in one query, the user's record rules applied."""
-        query = self.env["privacy.partner.consent"]._search(
+        Consent = self.env["privacy.partner.consent"]
+        query = Consent._search(
             [("partner_id", "in", partner_ids), ("type_id", "in", type_ids)]
         )
         consents = defaultdict(dict)
         for partner_id, type_id, *answer in self.env.execute_query(
             query.select(
-                *(SQL.identifier(query.table, fname) for fname in CONSENT_COLUMNS)
+                *(
+                    Consent._field_to_sql(query.table, fname, query)
+                    for fname in CONSENT_COLUMNS
+                )
             )
         ):
             consents[partner_id][type_id] = tuple(answer)
         return consents
 
     @api.model
+    def _export_timezone(self):
+        """The company's time zone (its partner's, else UTC), the one of its
+        reference day: an export says the same whoever runs it."""
+        return pytz.timezone(self.env.company._privacy_timezone())
+
+    @api.model
     def _local_datetime_converter(self):
-        """A function turning UTC datetimes into naive ones in the user's timezone."""
-        try:
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        except pytz.UnknownTimeZoneError:
-            tz = pytz.utc
+        """A function turning UTC datetimes into naive ones in the company's
+        time zone."""
+        tz = self._export_timezone()
 
         def to_local(value):
             return value and pytz.utc.localize(value).astimezone(tz).replace(

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -7,6 +8,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from ..events import PrivacyEvent
 
 REQUEST_SCOPE = "privacy_gdpr.consent_request"
 CONFIRM_SCOPE = "privacy_gdpr.consent_confirm"
@@ -21,6 +24,17 @@ LINK_SUPERSEDED = "superseded"
 LINK_USED = "used"
 
 OPEN_STATES = ("sent", "answered")
+# The recipients group of the person in the e-mails of their personal links.
+PERSON_GROUP = "privacy_person"
+
+# What the e-mail templates get for the person's links: the copy of the e-mail
+# kept in the chatter, readable by every employee, carries these dead links; the
+# e-mail sent to the person alone gets the real ones (see res.partner's
+# _notify_by_email_render_layout).
+PERSONAL_LINK = {
+    "consent": "https://personal-link.invalid/privacy/consent",
+    "confirm": "https://personal-link.invalid/privacy/confirm",
+}
 
 
 class PrivacyConsentRequest(models.Model):
@@ -92,8 +106,14 @@ class PrivacyConsentRequest(models.Model):
         help="The whole text of the preference page when the person answered, "
         "in their language.",
     )
-    answer_ip = fields.Char(string="Answer IP address", readonly=True)
-    answer_user_agent = fields.Char(readonly=True)
+    answer_ip = fields.Char(
+        string="Answer IP address",
+        readonly=True,
+        groups="privacy_gdpr.group_privacy_user",
+    )
+    answer_user_agent = fields.Char(
+        readonly=True, groups="privacy_gdpr.group_privacy_user"
+    )
     history_ids = fields.One2many(
         "privacy.consent.history", "request_id", string="Answers recorded"
     )
@@ -161,6 +181,50 @@ class PrivacyConsentRequest(models.Model):
             return None
         return values
 
+    # ------------------------------------------------------------
+    # Personal links: only in the e-mail sent to the person
+    # ------------------------------------------------------------
+
+    @api.model
+    def _personal_link_groups(self, partner, groups, message, msg_vals):
+        """The recipients groups of a message of ``partner`` (see mail.thread's
+        ``_notify_get_recipients_groups``): the person gets a group of their own
+        for the e-mails that carry their personal links (consent requests and
+        confirmations), so that only their e-mail carries the real links."""
+        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
+        if len(partner) != 1 or subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
+            "privacy_gdpr.mt_consent_request"
+        ):
+            return groups
+        return [
+            [
+                PERSON_GROUP,
+                lambda pdata: pdata["id"] == partner.id,
+                {"active": True, "has_button_access": False},
+            ],
+            *groups,
+        ]
+
+    @api.model
+    def _personal_links_in(self, partner, body, recipients_group):
+        """``body`` (an e-mail rendered for ``recipients_group``) with the real
+        links of ``partner`` in place of the placeholders of PERSONAL_LINK, when
+        the e-mail goes to the person alone."""
+        if recipients_group.get(
+            "notification_group_name"
+        ) != PERSON_GROUP or recipients_group.get("recipients") != [partner.id]:
+            return body
+        current = self._current_for(partner)
+        awaiting = self._awaiting_confirmation_for(partner)
+        links = {
+            PERSONAL_LINK["consent"]: current and current._get_url(),
+            PERSONAL_LINK["confirm"]: awaiting and awaiting._get_confirm_url(),
+        }
+        for placeholder, url in links.items():
+            if url:
+                body = body.replace(placeholder, url)
+        return body
+
     def _get_url(self):
         self.ensure_one()
         token = self._sign(REQUEST_SCOPE, [self.id, self.sudo().nonce])
@@ -225,7 +289,10 @@ class PrivacyConsentRequest(models.Model):
     @api.model
     def _action_send(self, partners):
         """Send a consent request to ``partners`` (the contact form's button),
-        or say why one of them cannot get one."""
+        or say why one of them cannot get one. People who refused or withdrew a
+        consent get it only once confirmed in the dialog that names them."""
+        if self.env["privacy.partner.consent"]._objections(partners):
+            return self.env["privacy.consent.request.wizard"]._action_open(partners)
         skipped = self._skip_reasons(partners)
         if skipped:
             partner = partners.browse(next(iter(skipped)))
@@ -264,14 +331,18 @@ class PrivacyConsentRequest(models.Model):
         return reasons
 
     @api.model
-    def _send_to(self, partners, origin="request"):
+    def _send_to(self, partners, origin="request", include_objectors=False):
         """E-mail each partner a consent request with a new signed link.
 
         Earlier links of these partners stop working. A request sent again by
         hand (``origin`` "request" to a partner who already received one) also
-        resets the partner's answers to "no answer", the history keeping them;
-        a renewal (``origin`` "renewal") leaves the answers valid until they
-        expire.
+        resets the partner's given and pending answers to "no answer", the
+        history keeping them; refusals and withdrawals stay until the person
+        answers again. A renewal (``origin`` "renewal") leaves the answers valid
+        until they expire.
+
+        A request to people who refused or withdrew a consent is sent only with
+        ``include_objectors`` (the renewal of consents that expire does not ask).
 
         :return: the requests created
         """
@@ -279,9 +350,20 @@ class PrivacyConsentRequest(models.Model):
             raise AccessError(_("Only employees can send consent requests."))
         if not partners:
             return self
+        if origin == "request" and not include_objectors:
+            objectors = self.env["privacy.partner.consent"]._objections(partners).partner_id
+            if objectors:
+                raise UserError(
+                    _(
+                        "%(names)s refused or withdrew a consent: confirm that "
+                        "they should be asked again.",
+                        names=", ".join(objectors.mapped("display_name")),
+                    )
+                )
         if origin == "request":
             self.env["privacy.partner.consent"]._reset_answers(
-                partners.filtered("privacy_request_date")
+                partners.filtered("privacy_request_date"),
+                self.env._("Reset: a new consent request was sent"),
             )
         requests = self._create_for_partners(partners, origin)
         partners.sudo().write({"privacy_request_date": fields.Datetime.now()})
@@ -325,37 +407,52 @@ class PrivacyConsentRequest(models.Model):
 
     @api.model
     def _preferences_url(self, partner, company=None):
-        """The long-lived link of ``partner`` to the preference page.
+        """The link of ``partner`` to the preference page, for the footer of
+        marketing e-mails: the person changes or withdraws consents there.
 
-        For the footer of marketing e-mails: the person changes or withdraws
-        consents there at any time. The link never expires and is signed with
-        the database secret (HMAC-SHA256), so it cannot be guessed or forged;
-        it stops working when the partner is deleted. The answers are recorded
-        for ``company`` (default: the partner's, else the current one).
+        Signed with the database secret (HMAC-SHA256) over the partner, the
+        company and the time it was issued, so it cannot be guessed or forged;
+        it works for the company's *Preference links of marketing e-mails valid
+        for (days)* from then (a forwarded e-mail does not give the page for
+        ever), and stops working when the partner is deleted. The answers are
+        recorded for ``company`` (default: the partner's, else the current one).
         """
         partner.ensure_one()
         company = company or partner.company_id or self.env.company
-        token = self._sign(PREFERENCES_SCOPE, [partner.id, company.id])
+        token = self._sign(
+            PREFERENCES_SCOPE, [partner.id, company.id, int(time.time())]
+        )
         return f"{partner.get_base_url()}/privacy/preferences/{token}"
 
     @api.model
     def _from_preferences_token(self, token):
-        """The partner and company (as superuser) of a preference link, or two
-        empty recordsets when the link is forged or the partner deleted."""
+        """The partner and company (as superuser) of a preference link, and what
+        is wrong with it.
+
+        :return: ``(partner, company, problem)``: ``problem`` is None for a
+            usable link, LINK_INVALID (forged, partner deleted: empty partner
+            and company) or LINK_EXPIRED (issued too long ago, or a link of a
+            version that did not say when it was issued)
+        """
         values = self._verify(PREFERENCES_SCOPE, token)
         Partner = self.env["res.partner"].sudo()
         Company = self.env["res.company"].sudo()
         if (
             not values
-            or len(values) != 2
+            or len(values) not in (2, 3)
             or not all(isinstance(value, int) for value in values)
         ):
-            return Partner, Company
-        partner = Partner.browse(values[0]).exists()
+            return Partner, Company, LINK_INVALID
+        partner = Partner.browse(values[0]).exists() or self.env[
+            "privacy.partner.alias"
+        ]._resolve(values[0])
         company = Company.browse(values[1]).exists()
         if not partner or not company:
-            return Partner, Company
-        return partner, company
+            return Partner, Company, LINK_INVALID
+        days = company.privacy_preferences_link_days
+        if len(values) == 2 or values[2] + days * 86400 <= time.time():
+            return partner, company, LINK_EXPIRED
+        return partner, company, None
 
     @api.model
     def _create_for_partners(self, partners, origin):
@@ -499,13 +596,17 @@ class PrivacyConsentRequest(models.Model):
         return channels, "\n".join(line for line in lines if line)
 
     @api.model
-    def _page_content(self, partner, company):
+    def _page_content(self, partner, company, origin=None):
         """What the preference page shows to ``partner`` for ``company``.
 
-        The texts come from here only, so the text recorded as proof is the one
-        the page displayed. ``digest`` identifies this exact text: an answer
+        The texts come from here only, from the current version of each consent
+        type's texts (``privacy.consent.type._current_text``), so the text
+        recorded as proof is the one the page displayed and each answer points
+        to its version. ``digest`` identifies this exact text: an answer
         submitted against another digest (the texts changed meanwhile) is not
-        recorded.
+        recorded. From a preference link of a marketing e-mail (``origin``
+        "preferences"), which anyone the e-mail was forwarded to can open, every
+        consent given is confirmed by e-mail first.
         """
         partner, company = partner.sudo(), company.sudo()
         labels = self._page_labels(company)
@@ -515,6 +616,7 @@ class PrivacyConsentRequest(models.Model):
             .sudo()
             .search([("company_id", "in", [False, company.id])])
         )
+        consent_types._current_text()
         consents = {
             consent.type_id: consent
             for consent in self.env["privacy.partner.consent"]
@@ -533,14 +635,17 @@ class PrivacyConsentRequest(models.Model):
         )
         items = []
         for consent_type in consent_types:
+            version = consent_type.text_id
             consent = consents.get(consent_type)
+            optin = version.double_optin or origin == "preferences"
             channels, text = self._consent_text(
-                consent_type, labels, channel_labels, consent_type.double_optin
+                version, labels, channel_labels, optin
             )
             items.append(
                 {
                     "type": consent_type,
-                    "optin": consent_type.double_optin,
+                    "version": version,
+                    "optin": optin,
                     "input_name": f"consent_{consent_type.id}",
                     "channels": channels,
                     "state": consent.state if consent else "none",
@@ -551,7 +656,7 @@ class PrivacyConsentRequest(models.Model):
                 }
             )
         notice = company._privacy_notice(
-            partner.country_id, [item["type"].name for item in items]
+            partner.country_id, [item["version"].name for item in items]
         )
         text_shown = "\n\n".join(
             [
@@ -689,39 +794,46 @@ class PrivacyConsentRequest(models.Model):
             "items": [
                 {
                     "type": answer["type"],
+                    "version": answer["texts"],
                     "optin": answer["optin"],
                     "text": "\n\n".join((answer["text"], proof["notice"], where)),
                 }
                 for answer in answers
             ],
         }
-        return consent_request._record_answers(
-            content,
-            dict.fromkeys((answer["type"].id for answer in answers), "given"),
-            proof.get("ip"),
-            proof.get("user_agent"),
+        event = PrivacyEvent(
+            "web_form",
+            method="web_form",
             date=proof["date"],
+            ip=proof.get("ip"),
+            user_agent=proof.get("user_agent"),
+            link=proof.get("page_url"),
             note=proof.get("note")
             or internal._("Given by ticking a box: %(where)s", where=where),
         )
+        return consent_request._record_answers(
+            content,
+            dict.fromkeys((answer["type"].id for answer in answers), "given"),
+            event,
+        )
 
-    def _record_answers(self, content, answers, ip, user_agent, date=None, note=None):
+    def _record_answers(self, content, answers, event):
         """Record the answers given on the preference page (or a web form), with
         their proof.
 
         :param content: the page content (:meth:`_page_content`) answered
         :param answers: ``{consent_type_id: "given" | "refused"}``; the types
             left out keep their current answer
-        :param date: when the person answered (default: now)
-        :param note: the note of the history rows (default: answered on the
-            preference page)
+        :param event: the submission (a ``PrivacyEvent`` of source "page" or
+            "web_form": its date-time, IP address, user agent and link, and the
+            note of the history rows when it has one), completed here with the
+            text of each purpose and the version of the texts
         :return: the consents changed
         """
         self.ensure_one()
         if not answers:
             return self.env["privacy.partner.consent"]
-        now = date or fields.Datetime.now()
-        today = fields.Date.context_today(self, now)
+        today = self.company_id._privacy_today(event.date)
         Consent = self.env["privacy.partner.consent"].sudo()
         items = [item for item in content["items"] if item["type"].id in answers]
         consent_types = self.env["privacy.consent.type"].sudo()
@@ -743,10 +855,10 @@ class PrivacyConsentRequest(models.Model):
         changes = []
         pending = Consent
         internal = self._internal_env()
-        history_values = {
-            "note": note or internal._("Answered on the preference page"),
-            "request_id": self.id,
-        }
+        event = event.replace(
+            note=event.note or internal._("Answered on the preference page"),
+            request_id=self.id,
+        )
         for item in items:
             consent_type, answer = item["type"], answers[item["type"].id]
             consent = consents[consent_type]
@@ -756,16 +868,16 @@ class PrivacyConsentRequest(models.Model):
             else:
                 state = "withdrawn" if old_state == "given" else "refused"
             choice = labels["accept"] if answer == "given" else labels["refuse"]
-            consent.with_context(privacy_history_values=history_values).write(
+            consent._privacy_record(
+                event.replace(
+                    text=f"{item['text']}\n→ {choice}",
+                    type_text_id=item["version"].id,
+                ),
                 {
                     "state": state,
                     "method": "web_form",
                     "date_given": today if state == "given" else False,
-                    "proof_date": now,
-                    "proof_ip": ip,
-                    "proof_user_agent": user_agent,
-                    "proof_text": f"{item['text']}\n→ {choice}",
-                }
+                },
             )
             changes.append((consent_type, old_state, state))
             if state == "pending":
@@ -773,14 +885,14 @@ class PrivacyConsentRequest(models.Model):
         self.sudo().write(
             {
                 "state": "answered" if self.state == "sent" else self.state,
-                "date_answer": now,
+                "date_answer": event.date,
                 "text_shown": content["text_shown"],
-                "answer_ip": ip,
-                "answer_user_agent": user_agent,
+                "answer_ip": event.ip,
+                "answer_user_agent": event.user_agent,
             }
         )
-        self.partner_id.sudo().privacy_answer_date = now
-        self._post_answer_summary(changes, ip)
+        self.partner_id.sudo().privacy_answer_date = event.date
+        self._post_answer_summary(changes)
         if pending:
             self._send_confirmation(
                 Consent.search(
@@ -791,14 +903,14 @@ class PrivacyConsentRequest(models.Model):
         self._consents_given(recorded.filtered(lambda c: c.state == "given"))
         return recorded
 
-    def _confirm(self, ip, user_agent):
+    def _confirm(self, event):
         """The person clicked the double opt-in link: the pending consents it
-        covers become given, with the proof of the click.
+        covers become given, with the proof of the click (``event``, of source
+        "double_optin") and the text they agreed to on the page.
 
         :return: the consents confirmed
         """
         self.ensure_one()
-        now = fields.Datetime.now()
         consents = (
             self.env["privacy.partner.consent"]
             .sudo()
@@ -814,28 +926,24 @@ class PrivacyConsentRequest(models.Model):
         confirmation = _(
             "Confirmed from the link sent to %(email)s.", email=self.partner_id.email
         )
+        event = event.replace(
+            note=internal._("Confirmed from the double opt-in e-mail"),
+            request_id=self.id,
+        )
+        today = self.company_id._privacy_today()
         changes = []
         for consent in consents:
-            consent.with_context(
-                privacy_history_values={
-                    "note": internal._("Confirmed from the double opt-in e-mail"),
-                    "request_id": self.id,
-                }
-            ).write(
-                {
-                    "state": "given",
-                    "method": "web_form",
-                    "date_given": fields.Date.context_today(self),
-                    "proof_date": now,
-                    "proof_ip": ip,
-                    "proof_user_agent": user_agent,
-                    "proof_text": f"{consent.proof_text or ''}\n{confirmation}",
-                }
+            consent._privacy_record(
+                event.replace(
+                    text=f"{consent.proof_text or ''}\n{confirmation}",
+                    type_text_id=consent.type_text_id.id or None,
+                ),
+                {"state": "given", "method": "web_form", "date_given": today},
             )
             changes.append((consent.type_id, "pending", "given"))
-        self.sudo().date_confirmed = now
-        self.partner_id.sudo().privacy_answer_date = now
-        self._post_answer_summary(changes, ip)
+        self.sudo().date_confirmed = event.date
+        self.partner_id.sudo().privacy_answer_date = event.date
+        self._post_answer_summary(changes)
         self._consents_given(consents)
         return consents
 
@@ -848,8 +956,10 @@ class PrivacyConsentRequest(models.Model):
         lang = self.company_id.partner_id.lang or self.env.lang
         return self.with_context(lang=lang).env
 
-    def _post_answer_summary(self, changes, ip):
-        """Log the answers in the partner's chatter, as the partner."""
+    def _post_answer_summary(self, changes):
+        """Log the answers in the partner's chatter, as the partner. Every
+        employee reads the chatter: the proof (IP address, user agent) stays on
+        the consents, for Privacy Users."""
         if not changes:
             return
         internal = self._internal_env()
@@ -869,16 +979,10 @@ class PrivacyConsentRequest(models.Model):
         )
         if self.origin == "web_form":
             title = internal._(
-                "Consents given on the web form %(form)s (IP address %(ip)s):",
-                form=self.form_name or "?",
-                ip=ip or "?",
+                "Consents given on the web form %(form)s:", form=self.form_name or "?"
             )
         else:
-            title = internal._(
-                "Consent answers received from the preference page "
-                "(IP address %(ip)s):",
-                ip=ip or "?",
-            )
+            title = internal._("Consent answers received from the preference page:")
         self.partner_id.sudo().message_post(
             body=Markup("<p>%s</p><ul>%s</ul>") % (title, lines),
             subtype_xmlid="privacy_gdpr.mt_consent_answer",

@@ -17,7 +17,7 @@ class PrivacyContactReason(models.Model):
     """Why a person may be contacted without a valid consent (GDPR art. 6)."""
 
     _name = "privacy.contact.reason"
-    _inherit = ["privacy.code.mixin"]
+    _inherit = ["privacy.code.mixin", "privacy.audit.mixin"]
     _description = "Contact Reason"
     _order = "sequence, id"
 

@@ -1,7 +1,7 @@
 import functools
 import inspect
 
-from odoo import api, fields, models, tools
+from odoo import api, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, email_normalize
 
@@ -410,7 +410,7 @@ class PrivacyTelephony(models.AbstractModel):
             partner without a valid consent; in the partners' order, then the
             consents'
         """
-        today = fields.Date.context_today(self)
+        today = self.env.company._privacy_today()
         code, params, slots = self._check_query(kind, channel, today)
         params = list(params)
         for index, form in slots:

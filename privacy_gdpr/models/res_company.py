@@ -1,4 +1,6 @@
-from odoo import _, api, fields, models
+import pytz
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..channels import SWITCHED_CHANNELS
@@ -12,7 +14,11 @@ DEFAULT_CONTRACT_MODELS = (
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "privacy.audit.mixin"]
+    # The switches and settings of Settings > Privacy are audited, not the
+    # creation of companies.
+    _privacy_audit_lifecycle = False
 
     privacy_enabled = fields.Boolean(string="Consent management", default=True)
     privacy_check_email = fields.Boolean(
@@ -47,6 +53,12 @@ class ResCompany(models.Model):
         default=30,
         help="How many days before a consent expires the renewal request is sent.",
     )
+    privacy_preferences_link_days = fields.Integer(
+        string="Preference links of marketing e-mails valid for (days)",
+        default=180,
+        help="Days during which the link to the preference page in the footer "
+        "of a marketing e-mail can be used, from the day the e-mail was sent.",
+    )
     # The information given with every consent (GDPR art. 13).
     privacy_controller_identity = fields.Text(
         string="Data controller",
@@ -63,19 +75,32 @@ class ResCompany(models.Model):
         "postal address. Empty: none is named.",
     )
 
-    @api.constrains("privacy_request_validity_days", "privacy_renewal_days")
+    @api.constrains(
+        "privacy_request_validity_days",
+        "privacy_renewal_days",
+        "privacy_preferences_link_days",
+    )
     def _check_privacy_request_days(self):
         for company in self:
             if (
                 company.privacy_request_validity_days < 1
                 or company.privacy_renewal_days < 1
+                or company.privacy_preferences_link_days < 1
             ):
                 raise ValidationError(
                     _(
-                        "The validity of consent request links and the renewal "
-                        "notice must be at least one day."
+                        "The validity of consent request and preference links and "
+                        "the renewal notice must be at least one day."
                     )
                 )
+
+    @api.model
+    def _privacy_audit_fields(self):
+        return [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("privacy_") and field.store
+        ]
 
     def cache_invalidation_fields(self):
         # The telephony API keeps each company's switches and country in Odoo's
@@ -86,6 +111,31 @@ class ResCompany(models.Model):
             "partner_id",
             *(f"privacy_check_{check}" for check in SWITCHED_CHANNELS),
         }
+
+    def _privacy_today(self, now=None):
+        """The reference day of the company: today (or the day of ``now``, a UTC
+        datetime) in the time zone of the company's partner, else UTC.
+
+        The one check, the preference page, the scheduled action, the
+        constraints and the exports all ask this day, so that an answer does not
+        depend on who asks around midnight (``fields.Date.context_today`` falls
+        back on the time zone of the user).
+        """
+        self.ensure_one()
+        tz = pytz.timezone(self._privacy_timezone())
+        return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz).date()
+
+    @tools.ormcache("self.id")
+    def _privacy_timezone(self):
+        """The name of the company's time zone: its partner's, else UTC.
+
+        Kept in Odoo's cache (the one check asks it at every call, the
+        telephony API at every request); cleared when the time zone of a
+        company's partner changes (res.partner) or the company gets another
+        partner (``cache_invalidation_fields``).
+        """
+        tz = self.sudo().partner_id.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
 
     def _privacy_check_active(self, check):
         """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies."""

@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     )
     privacy_renewal_enabled = company_setting("privacy_renewal_enabled")
     privacy_renewal_days = company_setting("privacy_renewal_days", fields.Integer)
+    privacy_preferences_link_days = company_setting(
+        "privacy_preferences_link_days", fields.Integer
+    )
     privacy_controller_identity = company_setting(
         "privacy_controller_identity", fields.Text
     )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.osv import expression
 
+from .privacy_consent_request import PERSONAL_LINK
+
 
 class ResPartner(models.Model):
     """A contact's consents and how to reach it. The rules live in the
@@ -88,10 +90,11 @@ class ResPartner(models.Model):
             if not vals:
                 return True
         result = super().write(vals)
-        # The telephony API keeps each company's country in Odoo's cache.
-        if "country_id" in vals and self.env["res.company"].sudo().search_count(
-            [("partner_id", "in", self.ids)], limit=1
-        ):
+        # Odoo's cache keeps each company's country (the telephony API) and
+        # time zone (its reference day).
+        if {"country_id", "tz"} & vals.keys() and self.env[
+            "res.company"
+        ].sudo().search_count([("partner_id", "in", self.ids)], limit=1):
             self.env.registry.clear_cache()
         return result
 
@@ -163,9 +166,9 @@ class ResPartner(models.Model):
             self, channel, reason, **log_values
         )
 
-    def _privacy_withdraw(self, channel, method, note, consent_types=None):
+    def _privacy_withdraw(self, channel, event, consent_types=None):
         return self.env["privacy.partner.consent"]._withdraw_partners(
-            self, channel, method, note, consent_types
+            self, channel, event, consent_types
         )
 
     def _privacy_contacted_partners(self, create=False):
@@ -221,19 +224,24 @@ class ResPartner(models.Model):
         return self.env["privacy.consent.request"]._action_send(self)
 
     def _privacy_consent_request_url(self):
-        """The link of the current consent request, for the e-mail template."""
-        consent_request = self._privacy_consent_request()
-        return consent_request._get_url() if consent_request else ""
+        """The link of the current consent request, for the e-mail template.
+
+        A placeholder: the copy of the e-mail in the chatter, which every
+        employee reads, must not carry a link that answers in the person's
+        name. The e-mail sent to the person gets the real link
+        (:meth:`_notify_by_email_render_layout`).
+        """
+        return PERSONAL_LINK["consent"] if self._privacy_consent_request() else ""
 
     def _privacy_consent_request(self):
         """The request whose link the partner may use now, for the template."""
         return self.env["privacy.consent.request"]._current_for(self)
 
     def _privacy_consent_confirm_url(self):
-        """The double opt-in confirmation link, for the e-mail template."""
+        """The double opt-in confirmation link, for the e-mail template: a
+        placeholder, like :meth:`_privacy_consent_request_url`."""
         Request = self.env["privacy.consent.request"]
-        consent_request = Request._awaiting_confirmation_for(self)
-        return consent_request._get_confirm_url() if consent_request else ""
+        return PERSONAL_LINK["confirm"] if Request._awaiting_confirmation_for(self) else ""
 
     def _privacy_record_web_consents(self, answers, proof):
         """Record the boxes this contact ticked on a web form (see
@@ -263,6 +271,30 @@ class ResPartner(models.Model):
         )
 
     def _privacy_preferences_url(self, company=None):
-        """The partner's long-lived link to the preference page (see
+        """The partner's link to the preference page for marketing e-mails (see
         ``privacy.consent.request._preferences_url``)."""
         return self.env["privacy.consent.request"]._preferences_url(self, company)
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        return self.env["privacy.consent.request"]._personal_link_groups(
+            self, groups, message, msg_vals
+        )
+
+    def _notify_by_email_render_layout(
+        self, message, recipients_group, msg_vals=False, render_values=None
+    ):
+        body = super()._notify_by_email_render_layout(
+            message, recipients_group, msg_vals=msg_vals, render_values=render_values
+        )
+        return self.env["privacy.consent.request"]._personal_links_in(
+            self, body, recipients_group
+        )
+
+    def unlink(self):
+        # Erasure: the database's cascade deletes consents and history, not the
+        # files of their proof documents.
+        self.env["privacy.partner.consent"]._unlink_proof_documents(self)
+        return super().unlink()

@@ -21,4 +21,12 @@ from . import test_translations
 from . import test_concurrency
 from . import test_hostile_api
 from . import test_hostile_page
+from . import test_proof_forgery
+from . import test_proof_events
+from . import test_type_versions
+from . import test_partner_merge
+from . import test_resend
+from . import test_personal_links
+from . import test_audit_log
+from . import test_reference_day
 from . import test_web_form_consent

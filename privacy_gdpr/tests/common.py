@@ -1,7 +1,9 @@
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo.tests import TransactionCase, new_test_user
+
+from ..events import PrivacyEvent
 
 
 class PrivacyCase(TransactionCase):
@@ -11,7 +13,8 @@ class PrivacyCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.today = date.today()
+        # The reference day of the company, whatever the hour and the user.
+        cls.today = cls.env.company._privacy_today()
         Type = cls.env["privacy.consent.type"]
         cls.type_newsletter = Type.create(
             {
@@ -67,7 +70,10 @@ class PrivacyCase(TransactionCase):
 
     @classmethod
     def give(cls, partner, consent_type, days_ago=0, method="oral", **vals):
-        """Record that ``partner`` gave ``consent_type`` ``days_ago`` days ago."""
+        """Record that ``partner`` gave ``consent_type`` ``days_ago`` days ago,
+        as staff entering it (with the reference an oral consent needs)."""
+        if method in ("oral", "written", "phone") and "proof_document" not in vals:
+            vals.setdefault("proof_reference", "REC-2026-0001")
         return cls.env["privacy.partner.consent"].create(
             {
                 "partner_id": partner.id,
@@ -78,3 +84,11 @@ class PrivacyCase(TransactionCase):
                 **vals,
             }
         )
+
+    @classmethod
+    def record(cls, partner, consent_type, source="import", **values):
+        """Record an answer of ``partner`` in any state (pending, expired...),
+        as the event ``source`` (default: an import) would."""
+        consent = cls.consent(partner, consent_type)
+        consent._privacy_record(PrivacyEvent(source), values)
+        return consent

@@ -2,7 +2,6 @@ from urllib.parse import urlparse
 
 from lxml import html
 
-from odoo import fields
 from odoo.tests import HttpCase
 
 from .common import PrivacyCase
@@ -21,6 +20,10 @@ class PrivacyRequestCase(PrivacyCase):
         cls.env.company.email = "privacy@yourcompany.example.com"
         cls.subtype_request = cls.env.ref("privacy_gdpr.mt_consent_request")
         cls.subtype_answer = cls.env.ref("privacy_gdpr.mt_consent_answer")
+        # Keep the e-mails sent (Odoo deletes them once sent): the person's
+        # links are in them only, not in the chatter's copy.
+        for xmlid in ("consent_request", "consent_renewal", "consent_confirm"):
+            cls.env.ref(f"privacy_gdpr.mail_template_{xmlid}").auto_delete = False
 
     def request_messages(self, partner):
         return partner.message_ids.filtered(
@@ -28,13 +31,26 @@ class PrivacyRequestCase(PrivacyCase):
         )
 
     def link_in(self, message, route="/privacy/consent/"):
-        """The path of the link to ``route`` in the body of ``message``."""
+        """The path of the link to ``route`` in the e-mail of ``message`` sent
+        to the person (the copy in the chatter has no working link)."""
+        message.ensure_one()
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "=", message.id),
+                    ("recipient_ids", "in", message.partner_ids.ids),
+                ]
+            )
+        )
+        self.assertEqual(len(mail), 1, "one e-mail to the person")
         hrefs = [
             href
-            for href in html.fromstring(message.body).xpath("//a/@href")
+            for href in html.fromstring(mail.body_html).xpath("//a/@href")
             if route in href
         ]
-        self.assertEqual(len(hrefs), 1, f"one {route} link in {message.body}")
+        self.assertEqual(len(hrefs), 1, f"one {route} link in {mail.body_html}")
         return urlparse(hrefs[0]).path
 
     def send_request(self, partner):
@@ -54,11 +70,8 @@ class PrivacyRequestHttpCase(HttpCase, PrivacyRequestCase):
         self.authenticate(None, None)
 
     def visitor_today(self):
-        """The day as the public pages see it: a visitor has no time zone of
-        their own, the public user's is theirs (none: UTC's day), which may not
-        be the day of the test's user."""
-        public = self.env["res.partner"].with_user(self.env.ref("base.public_user"))
-        return fields.Date.context_today(public)
+        """The day as the public pages record it: the company's."""
+        return self.env.company._privacy_today()
 
     def open_page(self, path, status=200):
         response = self.url_open(path, headers={"User-Agent": USER_AGENT})

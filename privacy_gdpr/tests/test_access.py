@@ -320,8 +320,12 @@ class TestAccessHttp(TelephonyApiCase, AccessCase):
             for route, url in self.links.items():
                 path = urlparse(url).path
                 with self.subTest(user=kind, route=route):
-                    # The links work for whoever holds them, logged in or not...
-                    self.assertEqual(self.url_open(path).status_code, 200)
+                    # The links work for the person, not for someone signed in
+                    # as someone else (none of these users is the person)...
+                    self.assertEqual(
+                        self.url_open(path).status_code,
+                        200 if kind == "public" else 403,
+                    )
                     # ...and only record with the CSRF token of the page.
                     with self.assertLogs("odoo.http", "WARNING"):
                         response = self.url_open(f"{path}/submit", data={"x": "1"})

@@ -129,7 +129,9 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.assertEqual(len(self.partner.privacy_request_ids), 1)
 
         # Given again: a new expiry date deserves a new renewal.
-        call.write({"date_given": self.today - timedelta(days=1)})
+        call.write(
+            {"date_given": self.today - timedelta(days=1), "proof_reference": "REC-2"}
+        )
         self.assertFalse(call.renewal_requested)
         self.Consent._send_renewal_requests(call.date_expiry - timedelta(days=5))
         self.assertEqual(len(self.renewal_messages(self.partner)), 2)

@@ -23,6 +23,8 @@ class TestConsentExport(PrivacyCase):
         (Type.search([]) - cls.type_newsletter - cls.type_sms).active = False
         cls.type_sms.sequence = 1
         cls.type_newsletter.sequence = 2
+        # Date-times are exported in the company's time zone.
+        cls.env.company.partner_id.tz = "Europe/Paris"
         cls.company = cls.env["res.partner"].create(
             {"name": "Société Durand", "is_company": True}
         )
@@ -67,8 +69,8 @@ class TestConsentExport(PrivacyCase):
             "Newsletter – Date Given",
             "Newsletter – Expiry date",
             "Newsletter – Obtained by",
-            "Consent request sent on",
-            "Consent answer received on",
+            "Consent request sent on (Europe/Paris)",
+            "Consent answer received on (Europe/Paris)",
         ]
 
     def export(self, file_format, user=None, domain=None):
@@ -238,8 +240,8 @@ class TestConsentExport(PrivacyCase):
                 "Lettre d'information – Date du consentement",
                 "Lettre d'information – Date d'expiration",
                 "Lettre d'information – Obtenu par",
-                "Demande de consentement envoyée le",
-                "Réponse reçue le",
+                "Demande de consentement envoyée le (Europe/Paris)",
+                "Réponse reçue le (Europe/Paris)",
             ],
         )
         self.assertEqual(rows[1][5], "French / Français")
@@ -248,6 +250,18 @@ class TestConsentExport(PrivacyCase):
         self.assertEqual(rows[2][6:11:4], ["Sans réponse (refusé)"] * 2)
         # French dates: day first.
         self.assertEqual(sheet.cell(row=2, column=12).number_format, "dd/mm/yyyy")
+
+    def test_export_reads_what_was_just_written(self):
+        """An export in the same transaction as a change sees the change."""
+        Export = self.env["privacy.consent.export"].with_user(self.user_exporter)
+        partner = self.env["res.partner"].create(
+            {"name": "Léa Martin", "email": "lea@example.fr"}
+        )
+        self.consent(partner, self.type_sms).write(
+            {"state": "given", "method": "email", "date_given": self.today}
+        )
+        (row,) = Export._export_rows([("id", "=", partner.id)], self.type_sms)
+        self.assertEqual(row[6:8], ["Given", self.today])
 
     def test_wizard_exports_the_selection_or_the_filters(self):
         Wizard = self.env["privacy.consent.export.wizard"].with_user(self.user_exporter)
@@ -389,7 +403,7 @@ class TestConsentExport(PrivacyCase):
         self.assertEqual(export.attachment_id.res_id, export.id)
         sheet = self.xlsx_sheet(export)
         self.assertEqual(sheet.cell(row=2, column=1).value, "Camille Durand")
-        # Run as the requester: Paris time.
+        # In the company's time zone: Paris time.
         self.assertEqual(
             sheet.cell(row=2, column=15).value, datetime(2025, 1, 10, 9, 30)
         )

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..events import PrivacyEvent
 from .consent_request_common import PrivacyRequestCase
 
 
@@ -100,7 +101,10 @@ class TestConsentRequest(PrivacyRequestCase):
 
     def test_first_request_keeps_answers_resend_resets_them(self):
         self.give(self.partner, self.type_newsletter, method="written")
-        self.give(self.partner, self.type_sms, proof_ip="10.0.0.1")
+        self.consent(self.partner, self.type_sms)._privacy_record(
+            PrivacyEvent("page", ip="10.0.0.1"),
+            {"state": "given", "method": "web_form", "date_given": self.today},
+        )
         old_path = self.send_request(self.partner)
         old_request = self.partner.privacy_request_ids
         self.assertEqual(
@@ -124,6 +128,8 @@ class TestConsentRequest(PrivacyRequestCase):
         sms = self.consent(self.partner, self.type_sms)
         self.assertFalse(sms.proof_ip)
         self.assertFalse(sms.date_given)
+        # The reset is the new request's own event.
+        self.assertEqual(sms.history_ids[0].source, "reset")
         # The history keeps every earlier answer, and why it was reset.
         newsletter = self.consent(self.partner, self.type_newsletter)
         self.assertEqual(newsletter.history_ids.mapped("new_state"), ["none", "given"])

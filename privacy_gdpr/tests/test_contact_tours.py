@@ -44,6 +44,7 @@ class TestContactTours(HttpCase):
                     "state": "given",
                     "method": "oral",
                     "date_given": "2025-01-01",
+                    "proof_reference": "CALL-2025-0001",
                 }
                 for consent_type in types
             ]

@@ -71,11 +71,14 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
             "confirm": self.confirm_path(),
         }
         self.csrf_token = self.hidden_field(self.paths["consent"], "csrf_token")
-        # The text shown, hence its digest, is the same from either link.
-        self.digest = self.hidden_field(self.paths["consent"], "digest")
-        self.assertEqual(
-            self.hidden_field(self.paths["preferences"], "digest"), self.digest
-        )
+        # The text shown, hence its digest, of each link (the preference link
+        # says that a consent given from it is confirmed by e-mail first).
+        self.digests = {
+            route: self.hidden_field(self.paths[route], "digest")
+            for route in ("consent", "preferences")
+        }
+        self.digest = self.digests["consent"]
+        self.assertNotEqual(self.digests["preferences"], self.digest)
         # What the page showed of the answers (none yet): a submission based
         # on another state of them is refused.
         self.version = self.hidden_field(self.paths["consent"], "version")
@@ -93,7 +96,7 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         path = self.send_request(self.partner_2)
         self.submit(path, {self.type_newsletter: "given"})
         confirmations = self.request_messages(self.partner_2).filtered(
-            lambda m: "/privacy/confirm/" in m.body
+            lambda m: "confirm your consent" in m.subject
         )
         return self.link_in(confirmations[:1], "/privacy/confirm/")
 
@@ -203,10 +206,11 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
         if route == "confirm":
             # The confirmation form has no answer nor text: only CSRF and link.
             assume(defect in ("no_csrf", "bad_csrf", "bad_link", "not_a_form"))
+        digest = self.digests.get(route, self.digest)
         fields = {
             **extra,
             "csrf_token": self.csrf_token,
-            "digest": self.digest,
+            "digest": digest,
             "version": self.version,
         }
         answer_names = data.draw(
@@ -251,7 +255,7 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
             assume(fields["csrf_token"] != self.csrf_token)
         elif defect == "bad_digest":
             fields["digest"] = data.draw(NASTY_TEXT, label="digest")
-            assume(fields["digest"] != self.digest)
+            assume(fields["digest"] != self.digests.get(route, self.digest))
         elif defect == "stale_version":
             # Stale only when it comes with an answer: without, "no answer".
             fields[self.input_names[0]] = "given"

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -71,9 +71,8 @@ class TestPartnerConsent(PrivacyCase):
                 {
                     "state": "given",
                     "method": "oral",
-                    # Tomorrow as the user sees it (in the user's time zone).
-                    "date_given": fields.Date.context_today(consent)
-                    + timedelta(days=1),
+                    # Tomorrow on the company's day.
+                    "date_given": self.today + timedelta(days=1),
                 },
                 "cannot be given in the future",
             ),
@@ -85,7 +84,14 @@ class TestPartnerConsent(PrivacyCase):
             ):
                 consent.write(vals)
         self.assertEqual(consent.state, "none")
-        consent.write({"state": "given", "method": "oral", "date_given": self.today})
+        consent.write(
+            {
+                "state": "given",
+                "method": "oral",
+                "date_given": self.today,
+                "proof_reference": "CALL-2026-0007",
+            }
+        )
         self.assertEqual(consent.state, "given")
 
     def test_creating_a_consent_records_the_answer_on_the_existing_line(self):
@@ -186,7 +192,12 @@ class TestPartnerConsent(PrivacyCase):
                 "privacy_consent_ids": [
                     Command.update(
                         line.id,
-                        {"state": "given", "method": "phone", "date_given": self.today},
+                        {
+                            "state": "given",
+                            "method": "phone",
+                            "date_given": self.today,
+                            "proof_reference": "CALL-2026-0008",
+                        },
                     )
                 ]
             }
@@ -226,7 +237,8 @@ class TestPartnerConsent(PrivacyCase):
         self.give(given, self.type_newsletter, days_ago=1)
         self.give(sms, self.type_sms)
         self.give(expired, self.type_newsletter, days_ago=30)
-        self.give(marked_expired, self.type_call, days_ago=20).state = "expired"
+        self.give(marked_expired, self.type_call, days_ago=20)
+        self.record(marked_expired, self.type_call, state="expired")
         self.env["privacy.partner.consent"].create(
             {"partner_id": refused.id, "type_id": self.type_sms.id, "state": "refused"}
         )

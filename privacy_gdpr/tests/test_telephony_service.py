@@ -126,7 +126,7 @@ class TestTelephonyService(TelephonyCase):
                     "partner_id": partner.id,
                     "type_id": self.type_call.id,
                     "state": "given",
-                    "method": "oral",
+                    "method": "email",
                     "date_given": self.today,
                 }
                 for partner in partners

@@ -16,7 +16,7 @@ class PrivacyWebFormCase(PrivacyRequestCase):
         return [
             {
                 "type": consent_type,
-                "texts": consent_type,
+                "texts": consent_type._current_text(),
                 "text": f"{consent_type.name}\n{consent_type.description or ''}",
                 "optin": consent_type.double_optin if optin is None else optin,
             }

@@ -1,8 +1,9 @@
-from odoo import http
+from odoo import http, tools
 from odoo.http import request
 from odoo.tools.misc import get_lang
 
 from odoo.addons.privacy_gdpr.controllers.consent_page import ROUTE, PrivacyConsentPage
+from odoo.addons.privacy_gdpr.events import request_event
 
 
 class PrivacyLeadConsentConfirm(PrivacyConsentPage):
@@ -15,6 +16,8 @@ class PrivacyLeadConsentConfirm(PrivacyConsentPage):
         rows, problem = self._lead_consents_from_token(token)
         if problem:
             return self._bad_link(problem)
+        if not self._is_the_person_of(rows):
+            return self._not_the_person()
         return request.render(
             "privacy_gdpr.privacy_confirm_page",
             {
@@ -31,10 +34,24 @@ class PrivacyLeadConsentConfirm(PrivacyConsentPage):
         rows, problem = self._lead_consents_from_token(token)
         if problem:
             return self._bad_link(problem)
-        rows._confirm(*self._client())
+        if not self._is_the_person_of(rows):
+            return self._not_the_person()
+        rows._confirm(
+            request_event(request.httprequest, "double_optin", "web_form", token)
+        )
         return request.render(
             "privacy_gdpr_crm.privacy_lead_confirm_done",
             {"company": rows.company_id[:1], "consent_types": rows.type_id},
+        )
+
+    def _is_the_person_of(self, rows):
+        """Whether the visitor may confirm ``rows``: anyone not signed in (the
+        link is the key), or the contact with the address the form was sent
+        with. A signed-in employee who opens the link is not that person."""
+        user = request.env.user
+        return user._is_public() or bool(
+            user.partner_id.email_normalized
+            and user.partner_id.email_normalized == tools.email_normalize(rows[0].email)
         )
 
     def _lead_consents_from_token(self, token):

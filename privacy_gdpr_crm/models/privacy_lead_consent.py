@@ -57,6 +57,14 @@ class PrivacyLeadConsent(models.Model):
         readonly=True,
         ondelete="restrict",
     )
+    type_text_id = fields.Many2one(
+        "privacy.consent.type.text",
+        string="Text version",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        help="The version of the consent type's texts the form showed.",
+    )
     state = fields.Selection(
         [
             ("waiting", "Waiting for the contact"),
@@ -96,7 +104,6 @@ class PrivacyLeadConsent(models.Model):
     text_shown = fields.Text(
         readonly=True, help="Every consent the form asked, with the information."
     )
-    double_optin = fields.Boolean(string="Double opt-in", readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Recorded on", readonly=True, ondelete="set null"
     )
@@ -149,6 +156,7 @@ class PrivacyLeadConsent(models.Model):
                     "lead_id": lead.id,
                     "company_id": proof["company"].id,
                     "type_id": answer["type"].id,
+                    "type_text_id": answer["texts"].id,
                     "email": lead.email_from,
                     "lang": proof.get("lang"),
                     "proof_date": proof["date"],
@@ -159,7 +167,6 @@ class PrivacyLeadConsent(models.Model):
                     "text": answer["text"],
                     "notice": proof["notice"],
                     "text_shown": proof["text_shown"],
-                    "double_optin": answer["texts"].double_optin,
                 }
                 for answer in answers
             ]
@@ -215,9 +222,9 @@ class PrivacyLeadConsent(models.Model):
         answers = [
             {
                 "type": row.type_id,
-                "texts": row.type_id,
+                "texts": row.type_text_id,
                 "text": row._agreed_text(),
-                "optin": row.double_optin and not row.date_confirmed,
+                "optin": row.type_text_id.double_optin and not row.date_confirmed,
             }
             for row in rows
         ]
@@ -265,7 +272,9 @@ class PrivacyLeadConsent(models.Model):
         waiting consents whose type asks for double opt-in (one lead's)."""
         rows = self.sudo().filtered(
             lambda row: (
-                row.state == "waiting" and row.double_optin and not row.date_confirmed
+                row.state == "waiting"
+                and row.type_text_id.double_optin
+                and not row.date_confirmed
             )
         )
         if not rows:
@@ -326,14 +335,15 @@ class PrivacyLeadConsent(models.Model):
             return rows, LINK_EXPIRED
         return rows, None
 
-    def _confirm(self, ip, user_agent):
-        """The person clicked the link: their consents are confirmed, and
-        count once the lead gets its contact."""
+    def _confirm(self, event):
+        """The person clicked the link (``event``, of source "double_optin"):
+        their consents are confirmed, and count once the lead gets its
+        contact."""
         self.sudo().write(
             {
-                "date_confirmed": fields.Datetime.now(),
-                "confirm_ip": ip,
-                "confirm_user_agent": user_agent,
+                "date_confirmed": event.date,
+                "confirm_ip": event.ip,
+                "confirm_user_agent": event.user_agent,
             }
         )
         lead = self.lead_id

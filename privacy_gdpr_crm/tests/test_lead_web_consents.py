@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.privacy_gdpr.events import PrivacyEvent
 from odoo.addons.privacy_gdpr.tests.web_form_common import (
     WEB_USER_AGENT,
     PrivacyWebFormCase,
@@ -140,7 +141,7 @@ class TestLeadWebConsents(PrivacyWebFormCase):
         row = lead.privacy_web_consent_ids.filtered(
             lambda r: r.type_id == self.type_newsletter
         )
-        row._confirm("192.0.2.77", "Mozilla/5.0 (confirm)")
+        row._confirm(PrivacyEvent("double_optin", ip="192.0.2.77"))
         lead._handle_partner_assignment(create_missing=True)
         newsletter = self.consent(lead.partner_id, self.type_newsletter)
         self.assertEqual(newsletter.state, "given")

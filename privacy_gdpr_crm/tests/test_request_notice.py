@@ -71,6 +71,17 @@ class TestRequestNotice(PrivacyRequestCase):
             form.partner_id = self.partner
         self.assertFalse(form.privacy_request_missing)
 
+    def test_banner_button_asks_first_for_a_person_who_objected(self):
+        self.give(self.partner, self.type_sms, method="email")
+        self.consent(self.partner, self.type_sms).write({"state": "withdrawn"})
+        form, _logs = self.lead_form(self.partner)
+        lead = form.save()
+        action = lead.action_privacy_send_consent_request()
+        self.assertEqual(action["res_model"], "privacy.consent.request.wizard")
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertIn("Camille Durand: SMS withdrawn", wizard.summary)
+        self.assertFalse(self.request_messages(self.partner))
+
     def test_no_notice_when_privacy_is_off(self):
         self.env.company.privacy_enabled = False
         with self.assertNoLogs("odoo.tests.form.onchange", level="WARNING"):

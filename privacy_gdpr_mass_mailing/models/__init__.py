@@ -6,3 +6,4 @@ from . import privacy_consent_request
 from . import mailing_subscription
 from . import mailing_trace
 from . import mailing_mailing
+from . import privacy_consent_history

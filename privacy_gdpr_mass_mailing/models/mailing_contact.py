@@ -4,9 +4,10 @@ from odoo import models
 class MailingContact(models.Model):
     _inherit = "mailing.contact"
 
-    def _privacy_withdraw_marketing(self, note):
+    def _privacy_withdraw_marketing(self, event):
         """The people behind these mailing-list contacts left every list: withdraw
-        the e-mail marketing consents of the contacts with their e-mail.
+        the e-mail marketing consents of the contacts with their e-mail, as
+        recorded by ``event`` (a ``PrivacyEvent``).
 
         :return: the withdrawn ``privacy.partner.consent`` records
         """
@@ -15,7 +16,7 @@ class MailingContact(models.Model):
         if not emails:
             return self.env["privacy.partner.consent"]
         return Partner.search([("email_normalized", "in", emails)])._privacy_withdraw(
-            "mass_mailing", "web_form", note
+            "mass_mailing", event.replace(method="web_form")
         )
 
     def _privacy_record_web_consents(self, answers, proof):

@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.privacy_gdpr.events import PrivacyEvent, current_http_event
+
 
 class MailingSubscription(models.Model):
     _inherit = "mailing.subscription"
@@ -27,6 +29,8 @@ class MailingSubscription(models.Model):
             )
         )
         if contacts:
+            # The person on Odoo's subscription page, else staff opting out.
+            event = current_http_event() or PrivacyEvent("staff")
             contacts._privacy_withdraw_marketing(
-                self.env._("Unsubscribed from every mailing list.")
+                event.replace(note=self.env._("Unsubscribed from every mailing list."))
             )

@@ -5,7 +5,9 @@ from lxml import html
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.privacy_gdpr.events import PrivacyEvent
 from odoo.addons.privacy_gdpr.tests.consent_request_common import (
+    USER_AGENT,
     PrivacyRequestHttpCase,
 )
 
@@ -56,7 +58,7 @@ class TestWithdrawal(UnsubscribeCase):
     def test_withdraw_only_valid_consents_of_the_channel(self):
         partners = self.p_valid | self.p_expired | self.p_none
         withdrawn = partners._privacy_withdraw(
-            "mass_mailing", "email", "Asked by phone"
+            "mass_mailing", PrivacyEvent("staff", method="email", note="Asked by phone")
         )
         self.assertEqual(withdrawn, self.consent(self.p_valid, self.type_newsletter))
         self.assertWithdrawn(self.p_valid, self.type_newsletter, "email", "by phone")
@@ -148,6 +150,46 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
             self.p_valid | self.p_twin, self.type_newsletter, "email", "blocklist"
         )
 
+    def test_unsubscribe_carries_its_own_proof(self):
+        """A "yes" given on the page from one browser, then the unsubscribe
+        link of a mailing from another: the withdrawal is the unsubscribe's,
+        with its own IP, user agent, link and mailing."""
+        consent = self.consent(self.p_valid, self.type_newsletter)
+        consent._privacy_record(
+            PrivacyEvent("page", ip="192.0.2.10", user_agent="Agent A", text="Yes"),
+            {"state": "given", "method": "web_form", "date_given": self.today},
+        )
+        mailing = self.mailing(self.p_valid)
+        mailing.action_send_mail()
+        url = mailing._get_unsubscribe_oneclick_url("valid@example.com", self.p_valid.id)
+        parts = urlsplit(url)
+        response = self.opener.post(
+            f"{self.base_url()}{parts.path}?{parts.query}",
+            headers={"User-Agent": "Agent B"},
+            timeout=12,
+        )
+        self.assertEqual(response.status_code, 200)
+        row = consent.sudo().history_ids[0]
+        self.assertEqual(
+            (row.source, row.new_state, row.method, row.mailing_id),
+            ("unsubscribe", "withdrawn", "email", mailing),
+        )
+        self.assertEqual((row.proof_user_agent, row.proof_ip), ("Agent B", "127.0.0.1"))
+        self.assertEqual(row.proof_link, f"/mailing/{mailing.id}/unsubscribe_oneclick")
+        self.assertEqual(consent.sudo().proof_user_agent, "Agent B")
+        # The twin's consent too, with the same proof.
+        twin = self.consent(self.p_twin, self.type_newsletter).sudo().history_ids[0]
+        self.assertEqual((twin.source, twin.mailing_id), ("unsubscribe", mailing))
+
+    def test_blocklist_entered_by_staff(self):
+        admin = self.env.ref("base.user_admin")
+        self.env["mail.blacklist"].with_user(admin)._add("valid@example.com")
+        row = self.consent(self.p_valid, self.type_newsletter).sudo().history_ids[0]
+        self.assertEqual(
+            (row.source, row.user_id, row.proof_ip, row.mailing_id.id),
+            ("blocklist", admin, False, False),
+        )
+
     def test_mailing_list_footer(self):
         mailing_list = self.env["mailing.list"].create({"name": "News"})
         contact = self.contact("valid@example.com", mailing_list)
@@ -199,12 +241,18 @@ class TestUnsubscribeToPreferences(PrivacyRequestHttpCase, UnsubscribeCase):
         mailing.action_send_mail()
 
         footer, one_click = self.sent_links(mailing, reader)
-        self.assertEqual(footer, reader._privacy_preferences_url(self.company))
+        Request = self.env["privacy.consent.request"]
+        self.assertEqual(
+            Request._from_preferences_token(self.token_of(footer)),
+            (reader, self.company, None),
+        )
         # The one-click header stays Odoo's (it withdraws through the blocklist).
         self.assertIn(f"/mailing/{mailing.id}/unsubscribe_oneclick", one_click)
 
         self.submit(urlsplit(footer).path, {self.type_newsletter: "refused"})
-        self.assertEqual(self.consent(reader, self.type_newsletter).state, "withdrawn")
+        consent = self.consent(reader, self.type_newsletter)
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(consent.sudo().proof_user_agent, USER_AGENT)
         # Withdrawn: the next mailing cancels the reader.
         next_mailing = self.mailing(reader)
         next_mailing.action_send_mail()
@@ -227,9 +275,12 @@ class TestUnsubscribeToPreferences(PrivacyRequestHttpCase, UnsubscribeCase):
                 "keep_archives": True,
             }
         )
+        footer = mailing._get_unsubscribe_url("reader@example.com", matched.id)
         self.assertEqual(
-            mailing._get_unsubscribe_url("reader@example.com", matched.id),
-            reader._privacy_preferences_url(self.company),
+            self.env["privacy.consent.request"]._from_preferences_token(
+                self.token_of(footer)
+            ),
+            (reader, self.company, None),
         )
         # Nobody to answer for: Odoo's page.
         self.assertIn(

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.privacy_gdpr.events import PrivacyEvent
+
 from odoo.addons.privacy_gdpr.tests.web_form_common import PrivacyWebFormCase
 
 
@@ -58,7 +60,7 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
         mailing = self.mailing()
         self.assertEqual(mailing.privacy_no_consent_count, 1)
         partner = self.env["res.partner"].search([("email", "=", "ada@example.fr")])
-        partner.privacy_request_ids._confirm("192.0.2.8", "Mozilla/5.0 (confirm)")
+        partner.privacy_request_ids._confirm(PrivacyEvent("double_optin", ip="192.0.2.8"))
         mailing.invalidate_recordset()
         self.assertEqual(mailing.privacy_no_consent_count, 0)
 
@@ -67,7 +69,7 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
         self.subscribe("ada@example.fr")
         self.assertTrue(blocked.active, "pending: nothing is lifted yet")
         partner = self.env["res.partner"].search([("email", "=", "ada@example.fr")])
-        partner.privacy_request_ids._confirm("192.0.2.8", "Mozilla/5.0 (confirm)")
+        partner.privacy_request_ids._confirm(PrivacyEvent("double_optin", ip="192.0.2.8"))
         self.assertFalse(blocked.active)
 
     def test_a_consent_without_mailings_keeps_the_blocklist(self):

@@ -61,14 +61,18 @@ class PrivacyWebConsent(models.AbstractModel):
 
     @api.model
     def _texts_shown(self, consent_types):
-        """``{consent type: the version of its texts shown now}``."""
-        return {consent_type: consent_type for consent_type in consent_types}
+        """``{consent type: the version of its texts shown now}`` (in the
+        language of ``consent_types``' environment)."""
+        consent_types._current_text()
+        return {consent_type: consent_type.text_id for consent_type in consent_types}
 
     @api.model
     def _texts_of(self, consent_type, texts_id):
-        """The version ``texts_id`` of the texts of ``consent_type``, or None
-        when it is not one of its versions."""
-        return consent_type if consent_type.id == texts_id else None
+        """The version ``texts_id`` of the texts of ``consent_type`` (in the
+        language of its environment), or None when it is not one of its
+        versions."""
+        texts = consent_type.env["privacy.consent.type.text"].browse(texts_id).exists()
+        return texts if texts.type_id == consent_type else None
 
     @api.model
     def _askable_types(self, consent_types, company):

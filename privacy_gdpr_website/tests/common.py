@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from lxml import html
 
@@ -91,3 +92,8 @@ class PrivacyWebsiteCase(HttpCase):
         return self.env["privacy.partner.consent"].search(
             [("partner_id", "=", partner.id), ("type_id", "=", consent_type.id)]
         )
+
+    def confirm_path(self, partner):
+        """The path of the double opt-in link e-mailed to ``partner``."""
+        Request = self.env["privacy.consent.request"]
+        return urlsplit(Request._awaiting_confirmation_for(partner)._get_confirm_url()).path

@@ -66,7 +66,8 @@ class TestPrivacyPagesWithoutTrackers(PrivacyRequestHttpCase):
         self.assertFirstPartyOnly(
             self.open_page(self.partner._privacy_preferences_url())
         )
-        confirm_path = urlsplit(self.partner._privacy_consent_confirm_url()).path
+        confirmation = self.request_messages(self.partner)[:1]
+        confirm_path = self.link_in(confirmation, "/privacy/confirm/")
         self.assertFirstPartyOnly(self.open_page(confirm_path))
         confirmed = self.submit(confirm_path, {}, form_id="o_privacy_confirm_form")
         self.assertFirstPartyOnly(confirmed)

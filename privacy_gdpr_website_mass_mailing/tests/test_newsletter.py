@@ -110,7 +110,7 @@ class TestNewsletterConsents(PrivacyWebsiteCase):
         mailing = self.mailing()
         self.assertEqual(mailing.privacy_no_consent_count, 1)
 
-        confirm_path = urlsplit(partner._privacy_consent_confirm_url()).path
+        confirm_path = self.confirm_path(partner)
         self.start_tour(confirm_path, "privacy_gdpr_newsletter_confirm", login=None)
         self.assertEqual(consent.state, "given")
         mailing.invalidate_recordset()
