@@ -70,6 +70,22 @@ class PrivacyEvent:
     def replace(self, **values):
         return dataclasses.replace(self, **values)
 
+    def proof_values(self):
+        """The proof fields of a consent or a history row as this event sets
+        them: what it does not carry is empty, never kept from another event."""
+        return {
+            "proof_date": self.date,
+            "proof_ip": self.ip or False,
+            "proof_user_agent": self.user_agent or False,
+            "proof_text": self.text or False,
+            "proof_link": self.link or False,
+            "proof_reference": self.reference or False,
+            "proof_document": self.document or False,
+            "proof_document_name": self.document_name or False,
+            "import_file": self.import_file or False,
+            "import_row": self.import_row or False,
+        }
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ImportSource:

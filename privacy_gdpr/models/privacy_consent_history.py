@@ -54,7 +54,9 @@ class PrivacyConsentHistory(models.Model):
     user_id = fields.Many2one("res.users", string="Recorded by", readonly=True)
     note = fields.Text(readonly=True)
     proof_date = fields.Datetime(readonly=True)
-    proof_ip = fields.Char(string="Proof IP address", readonly=True, groups=PRIVACY_USER)
+    proof_ip = fields.Char(
+        string="Proof IP address", readonly=True, groups=PRIVACY_USER
+    )
     proof_user_agent = fields.Char(readonly=True, groups=PRIVACY_USER)
     proof_text = fields.Text(string="Text agreed to", readonly=True)
     proof_link = fields.Char(string="Link used", readonly=True, groups=PRIVACY_USER)

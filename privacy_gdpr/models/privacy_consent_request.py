@@ -192,9 +192,9 @@ class PrivacyConsentRequest(models.Model):
         for the e-mails that carry their personal links (consent requests and
         confirmations), so that only their e-mail carries the real links."""
         subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
-        if len(partner) != 1 or subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
-            "privacy_gdpr.mt_consent_request"
-        ):
+        if len(partner) != 1 or subtype_id != self.env[
+            "ir.model.data"
+        ]._xmlid_to_res_id("privacy_gdpr.mt_consent_request"):
             return groups
         return [
             [
@@ -351,7 +351,9 @@ class PrivacyConsentRequest(models.Model):
         if not partners:
             return self
         if origin == "request" and not include_objectors:
-            objectors = self.env["privacy.partner.consent"]._objections(partners).partner_id
+            objectors = (
+                self.env["privacy.partner.consent"]._objections(partners).partner_id
+            )
             if objectors:
                 raise UserError(
                     _(

@@ -161,7 +161,9 @@ class PrivacyConsentType(models.Model):
         self.ensure_one()
         partners = self._old_text_consents().partner_id
         if not partners:
-            raise UserError(_("Every valid consent of this type rests on its current text."))
+            raise UserError(
+                _("Every valid consent of this type rests on its current text.")
+            )
         return {
             "type": "ir.actions.act_window",
             "name": _("Ask to renew consents given on older texts"),
@@ -188,8 +190,12 @@ class PrivacyConsentType(models.Model):
             return self.env["privacy.consent.type.text"]
         self.flush_recordset(list(TEXT_FIELDS))
         columns = SQL(", ").join(SQL.identifier(fname) for fname in TEXT_FIELDS)
-        type_columns = SQL(", ").join(SQL.identifier("t", fname) for fname in TEXT_FIELDS)
-        text_columns = SQL(", ").join(SQL.identifier("v", fname) for fname in TEXT_FIELDS)
+        type_columns = SQL(", ").join(
+            SQL.identifier("t", fname) for fname in TEXT_FIELDS
+        )
+        text_columns = SQL(", ").join(
+            SQL.identifier("v", fname) for fname in TEXT_FIELDS
+        )
         created = self.env.execute_query(
             SQL(
                 """
@@ -228,7 +234,9 @@ class PrivacyConsentType(models.Model):
             self.invalidate_recordset(["text_id", "text_ids"])
         return self.text_id
 
-    def _update_field_translations(self, field_name, translations, digest=None, source_lang=None):
+    def _update_field_translations(
+        self, field_name, translations, digest=None, source_lang=None
+    ):
         # The translation dialog writes translations without write().
         res = super()._update_field_translations(
             field_name, translations, digest=digest, source_lang=source_lang

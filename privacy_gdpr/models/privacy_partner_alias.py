@@ -9,7 +9,9 @@ class PrivacyPartnerAlias(models.Model):
     _name = "privacy.partner.alias"
     _description = "Merged Contact"
 
-    old_partner_id = fields.Integer(string="Merged contact id", required=True, index=True)
+    old_partner_id = fields.Integer(
+        string="Merged contact id", required=True, index=True
+    )
     partner_id = fields.Many2one(
         "res.partner", string="Merged into", required=True, ondelete="cascade"
     )

@@ -616,9 +616,11 @@ class PrivacyPartnerConsent(models.Model):
         guarded = {
             f"default_{fname}" for fname in (*HISTORY_FIELDS, *PROOF_FIELDS, "note")
         }
-        return self.with_context(
-            {key: value for key, value in self.env.context.items() if key not in guarded}
-        )
+        context = {
+            key: value for key, value in self.env.context.items() if key not in guarded
+        }
+        # Keys are removed, not set: the whole context is given.
+        return self.with_context(context)  # pylint: disable=context-overridden
 
     @api.model
     def _history_context_values(self):
@@ -661,7 +663,10 @@ class PrivacyPartnerConsent(models.Model):
         }
         new_keys = list(dict.fromkeys(key for key in keys if key not in existing))
         created = super().create(
-            [{"partner_id": partner_id, "type_id": type_id} for partner_id, type_id in new_keys]
+            [
+                {"partner_id": partner_id, "type_id": type_id}
+                for partner_id, type_id in new_keys
+            ]
         )
         existing.update(zip(new_keys, created))
         for key, vals in zip(keys, vals_list):
@@ -716,7 +721,8 @@ class PrivacyPartnerConsent(models.Model):
         changed = self.filtered(lambda c: c._history_snapshot() != before[c.id])
         if staff_entry:
             changed._check_staff_entry(event)
-        changed._write_proof(event)
+        for consents, proof in changed._proof_values(event):
+            super(PrivacyPartnerConsent, consents).write(proof)
         changed._add_history({c.id: before[c.id][0] for c in changed}, event)
         return res
 
@@ -808,32 +814,29 @@ class PrivacyPartnerConsent(models.Model):
         self.proof_document = False
         self.proof_document_name = False
 
-    def _write_proof(self, event):
-        """Set the proof of these consents to ``event``'s: what the event does
-        not carry is cleared, never kept from an earlier answer."""
+    def _proof_values(self, event):
+        """The proof of these consents once ``event`` recorded their answer, as
+        ``[(consents, values)]`` by version of the texts agreed to (the event's,
+        else the current one of a given or pending consent's type)."""
         self.type_id._current_text()
         by_text = self.grouped(
-            lambda c: event.type_text_id
-            or (c.state in ("given", "pending") and c.type_id.text_id.id)
-            or False
-        )
-        for type_text_id, consents in by_text.items():
-            super(PrivacyPartnerConsent, consents).write(
-                {
-                    "user_id": self.env.uid,
-                    "proof_date": event.date,
-                    "proof_ip": event.ip or False,
-                    "proof_user_agent": event.user_agent or False,
-                    "proof_text": event.text or False,
-                    "proof_link": event.link or False,
-                    "proof_reference": event.reference or False,
-                    "proof_document": event.document or False,
-                    "proof_document_name": event.document_name or False,
-                    "import_file": event.import_file or False,
-                    "import_row": event.import_row or False,
-                    "type_text_id": type_text_id,
-                }
+            lambda c: (
+                event.type_text_id
+                or (c.state in ("given", "pending") and c.type_id.text_id.id)
+                or False
             )
+        )
+        return [
+            (
+                consents,
+                {
+                    **event.proof_values(),
+                    "user_id": self.env.uid,
+                    "type_text_id": type_text_id,
+                },
+            )
+            for type_text_id, consents in by_text.items()
+        ]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_answered(self):
@@ -878,16 +881,7 @@ class PrivacyPartnerConsent(models.Model):
                     "note": event.note or False,
                     "request_id": event.request_id or False,
                     "type_text_id": consent.type_text_id.id,
-                    "proof_date": event.date,
-                    "proof_ip": event.ip or False,
-                    "proof_user_agent": event.user_agent or False,
-                    "proof_text": event.text or False,
-                    "proof_link": event.link or False,
-                    "proof_reference": event.reference or False,
-                    "proof_document": event.document or False,
-                    "proof_document_name": event.document_name or False,
-                    "import_file": event.import_file or False,
-                    "import_row": event.import_row or False,
+                    **event.proof_values(),
                     **dict(event.extra),
                 }
                 for consent in self
@@ -930,7 +924,9 @@ class PrivacyPartnerConsent(models.Model):
         merged = {}  # winner: (old state of dst, [(partner id, state)])
         for candidates in by_type.values():
             answered = [
-                row for row in candidates if row[1] != dst_partner.id and row[3] != "none"
+                row
+                for row in candidates
+                if row[1] != dst_partner.id and row[3] != "none"
             ]
             winner = min(
                 candidates,
@@ -1031,7 +1027,9 @@ class PrivacyPartnerConsent(models.Model):
                     for partner_id, state in answers
                 ),
             )
-            consent._add_history({consent.id: dst_state}, PrivacyEvent("merge", note=note))
+            consent._add_history(
+                {consent.id: dst_state}, PrivacyEvent("merge", note=note)
+            )
 
     # ------------------------------------------------------------
     # Expiry and renewal (daily scheduled action)
@@ -1040,7 +1038,8 @@ class PrivacyPartnerConsent(models.Model):
     @api.model
     def _cron_expire_and_renew(self):
         # Each company's consents expire on the company's day.
-        for company in self.env["res.company"].sudo().search([]):
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        for company in companies:
             self._run_or_retry_soon(
                 self._expire_consents, company._privacy_today(), company
             )

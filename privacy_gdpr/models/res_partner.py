@@ -241,7 +241,9 @@ class ResPartner(models.Model):
         """The double opt-in confirmation link, for the e-mail template: a
         placeholder, like :meth:`_privacy_consent_request_url`."""
         Request = self.env["privacy.consent.request"]
-        return PERSONAL_LINK["confirm"] if Request._awaiting_confirmation_for(self) else ""
+        return (
+            PERSONAL_LINK["confirm"] if Request._awaiting_confirmation_for(self) else ""
+        )
 
     def _privacy_record_web_consents(self, answers, proof):
         """Record the boxes this contact ticked on a web form (see

@@ -10,7 +10,9 @@ class TestAuditLog(PrivacyCase):
         return (
             self.env["privacy.audit.log"]
             .sudo()
-            .search([(fname, "=", value) for fname, value in domain.items()], order="id")
+            .search(
+                [(fname, "=", value) for fname, value in domain.items()], order="id"
+            )
         )
 
     def test_settings_switches_leave_a_trace(self):
@@ -25,7 +27,8 @@ class TestAuditLog(PrivacyCase):
         self.assertEqual(rows.user_id, admin)
         self.assertEqual(rows.company_id, self.env.company)
         self.assertEqual(
-            [(row.old_value, row.new_value) for row in rows], [("Yes", "No"), ("No", "Yes")]
+            [(row.old_value, row.new_value) for row in rows],
+            [("Yes", "No"), ("No", "Yes")],
         )
         self.assertEqual(rows[0].field_label, "Single e-mails ask for a reason")
         # Saving without a change records nothing.
@@ -35,7 +38,9 @@ class TestAuditLog(PrivacyCase):
     def test_consent_types_and_contact_reasons(self):
         newsletter = self.type_newsletter.with_user(self.user_manager)
         newsletter.write({"validity_days": 60, "allow_sms": True, "sequence": 2})
-        rows = self.rows(res_model="privacy.consent.type", res_id=newsletter.id, operation="write")
+        rows = self.rows(
+            res_model="privacy.consent.type", res_id=newsletter.id, operation="write"
+        )
         self.assertEqual(
             {(row.field_name, row.old_value, row.new_value) for row in rows},
             {("validity_days", "30", "60"), ("allow_sms", "No", "Yes")},
@@ -49,7 +54,9 @@ class TestAuditLog(PrivacyCase):
         reason.action_archive()
         reason.unlink()
         rows = self.rows(res_model="privacy.contact.reason", res_id=reason.id)
-        self.assertEqual(rows.mapped("operation"), ["create", "write", "write", "unlink"])
+        self.assertEqual(
+            rows.mapped("operation"), ["create", "write", "write", "unlink"]
+        )
         self.assertIn("Legal obligation", rows[0].new_value)
         self.assertEqual(
             (rows[1].old_value, rows[1].new_value),

@@ -154,7 +154,9 @@ class TestMultiWorker(TransactionCase):
                 "create",
                 {"partner_ids": [[6, 0, [partner_id]]], "include_objectors": True},
             )
-            return call("privacy.consent.request.wizard", "action_send", [wizard["result"]])
+            return call(
+                "privacy.consent.request.wizard", "action_send", [wizard["result"]]
+            )
 
         for _round in range(ROUNDS):
             request_id, url = self.open_request(partner_id)

@@ -35,8 +35,12 @@ class TestPartnerMerge(PrivacyRequestHttpCase):
         wizard.action_merge()
 
     def test_merge_keeps_the_most_protective_answer_and_all_evidence(self):
-        a = self.env["res.partner"].create({"name": "Anna Rossi", "email": "anna@example.it"})
-        b = self.env["res.partner"].create({"name": "Anna R.", "email": "anna@example.it"})
+        a = self.env["res.partner"].create(
+            {"name": "Anna Rossi", "email": "anna@example.it"}
+        )
+        b = self.env["res.partner"].create(
+            {"name": "Anna R.", "email": "anna@example.it"}
+        )
         old_footer = urlparse(b._privacy_preferences_url()).path
         # A: the newsletter given on the page (IP X), after a refusal.
         self.answer(a, self.type_newsletter, "refused", ip="198.51.100.1")
@@ -44,12 +48,18 @@ class TestPartnerMerge(PrivacyRequestHttpCase):
         # B: given, then withdrawn through an unsubscribe link, then given and
         # withdrawn again; a contact log row and a request.
         self.answer(b, self.type_newsletter, "given", ip="203.0.113.2")
-        self.answer(b, self.type_newsletter, "withdrawn", "unsubscribe", ip="203.0.113.9")
+        self.answer(
+            b, self.type_newsletter, "withdrawn", "unsubscribe", ip="203.0.113.9"
+        )
         self.answer(b, self.type_newsletter, "pending", ip="203.0.113.2")
-        self.answer(b, self.type_newsletter, "withdrawn", "unsubscribe", ip="203.0.113.9")
+        self.answer(
+            b, self.type_newsletter, "withdrawn", "unsubscribe", ip="203.0.113.9"
+        )
         reason = self.env.ref("privacy_gdpr.contact_reason_contract")
         self.env["privacy.contact.log"]._log_contacts(b, "email", reason)
-        b_request = self.env["privacy.consent.request"]._create_for_partners(b, "request")
+        b_request = self.env["privacy.consent.request"]._create_for_partners(
+            b, "request"
+        )
         # Other types: given vs no answer gives given; of two given, the one
         # that expires first (the more protective) wins.
         self.answer(b, self.type_sms, "given", ip="203.0.113.2")
@@ -62,8 +72,10 @@ class TestPartnerMerge(PrivacyRequestHttpCase):
         self.merge(a | b, a)
 
         self.assertFalse(b.exists())
-        consents = self.env["privacy.partner.consent"].sudo().search(
-            [("partner_id", "=", a.id)]
+        consents = (
+            self.env["privacy.partner.consent"]
+            .sudo()
+            .search([("partner_id", "=", a.id)])
         )
         self.assertEqual(len(consents), len(consents.type_id))  # one line per type
         newsletter = self.consent(a, self.type_newsletter).sudo()
@@ -77,7 +89,9 @@ class TestPartnerMerge(PrivacyRequestHttpCase):
         history = a.privacy_consent_history_ids
         self.assertEqual(history & (a_rows | b_rows), a_rows | b_rows)
         merges = history.filtered(lambda h: h.source == "merge")
-        self.assertEqual(merges.type_id, self.type_newsletter | self.type_sms | self.type_call)
+        self.assertEqual(
+            merges.type_id, self.type_newsletter | self.type_sms | self.type_call
+        )
         newsletter_merge = merges.filtered(lambda h: h.type_id == self.type_newsletter)
         self.assertEqual(
             (newsletter_merge.old_state, newsletter_merge.new_state),

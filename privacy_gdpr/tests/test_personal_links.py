@@ -16,7 +16,9 @@ class TestPersonalLinks(HostileInputMixin, PrivacyRequestHttpCase):
     by a signed-in employee, and a forwarded footer link gives nothing away."""
 
     def mails_of(self, message):
-        return self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        return (
+            self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        )
 
     def test_chatter_copy_has_no_working_link(self):
         follower = new_test_user(
@@ -50,7 +52,9 @@ class TestPersonalLinks(HostileInputMixin, PrivacyRequestHttpCase):
         self.type_newsletter.double_optin = True
         path = self.send_request(self.partner)
         self.submit(path, {self.type_newsletter: "given"})
-        confirm_path = self.link_in(self.request_messages(self.partner)[:1], "/privacy/confirm/")
+        confirm_path = self.link_in(
+            self.request_messages(self.partner)[:1], "/privacy/confirm/"
+        )
         preferences = urlparse(self.partner._privacy_preferences_url()).path
         form = self.form_of(self.open_page(path))
         data = {
@@ -62,7 +66,10 @@ class TestPersonalLinks(HostileInputMixin, PrivacyRequestHttpCase):
         self.addCleanup(http_logger.setLevel, http_logger.level)
         http_logger.setLevel(logging.ERROR)
         for link in (path, preferences, confirm_path):
-            with self.subTest(link=link), self.assertUnchanged(allowed=("res_users_log",)):
+            with (
+                self.subTest(link=link),
+                self.assertUnchanged(allowed=("res_users_log",)),
+            ):
                 page = self.url_open(link)
                 self.assertEqual(page.status_code, 403)
                 self.assertIn("answers must come", page.text)
@@ -125,5 +132,7 @@ class TestPersonalLinks(HostileInputMixin, PrivacyRequestHttpCase):
             self.open_page(path, 410)
         # A link of the earlier format (no issue time) counts as expired.
         Request = self.env["privacy.consent.request"]
-        legacy = Request._sign(PREFERENCES_SCOPE, [self.partner.id, self.env.company.id])
+        legacy = Request._sign(
+            PREFERENCES_SCOPE, [self.partner.id, self.env.company.id]
+        )
         self.open_page(f"/privacy/preferences/{legacy}", 410)

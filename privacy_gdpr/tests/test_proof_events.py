@@ -47,7 +47,10 @@ class TestStaffEntries(PrivacyCase):
                 "proof_document_name": "form.pdf",
             }
         )
-        self.assertEqual(base64.b64decode(sms.sudo().history_ids.proof_document), base64.b64decode(SCAN))
+        self.assertEqual(
+            base64.b64decode(sms.sudo().history_ids.proof_document),
+            base64.b64decode(SCAN),
+        )
         self.give(self.partner, self.type_email, method="email")
 
     def test_staff_cannot_record_what_events_record(self):
@@ -119,7 +122,11 @@ class TestStaffEntries(PrivacyCase):
         Attachment = self.env["ir.attachment"].sudo()
         domain = [("res_field", "=", "proof_document"), ("res_id", "!=", False)]
         documents = Attachment.search(
-            domain + [("res_model", "like", "privacy.%"), ("res_id", "in", [consent.id, *consent.history_ids.ids])]
+            domain
+            + [
+                ("res_model", "like", "privacy.%"),
+                ("res_id", "in", [consent.id, *consent.history_ids.ids]),
+            ]
         )
         self.assertEqual(len(documents), 2)  # the consent's and its history row's
         self.partner.unlink()

@@ -83,7 +83,9 @@ class TestProofForgery(HostileInputMixin, HttpCase, PrivacyCase):
         answer = {"state": "given", "method": "email", "date_given": str(self.today)}
         for fname, value in self.proof_values.items():
             with self.subTest(user=user.login, write=fname):
-                self.assertRefused(Consent, "write", [self.email_consent.ids, {fname: value}])
+                self.assertRefused(
+                    Consent, "write", [self.email_consent.ids, {fname: value}]
+                )
                 self.assertRefused(
                     Consent, "write", [self.email_consent.ids, {**answer, fname: value}]
                 )
@@ -267,5 +269,7 @@ class TestProofWrittenByEvents(PrivacyCase):
             (withdrawal.source, withdrawal.proof_ip, withdrawal.proof_user_agent),
             ("staff", False, False),
         )
-        self.assertEqual(base64.b64decode(withdrawal.proof_document), b"%PDF-1.4 letter")
+        self.assertEqual(
+            base64.b64decode(withdrawal.proof_document), b"%PDF-1.4 letter"
+        )
         self.assertEqual((answer.source, answer.proof_ip), ("page", "10.1.1.1"))

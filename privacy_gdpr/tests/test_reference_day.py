@@ -11,7 +11,7 @@ EXPIRY = date(2026, 12, 2)  # the call consent is valid 10 days
 
 
 class TestReferenceDay(PrivacyCase):
-    """"Today" is the company's day, whoever asks and whatever their time zone."""
+    """ "Today" is the company's day, whoever asks and whatever their time zone."""
 
     @classmethod
     def setUpClass(cls):
@@ -47,7 +47,9 @@ class TestReferenceDay(PrivacyCase):
         return answer["allowed"]
 
     def exported_state(self, user):
-        Export = self.env["privacy.consent.export"].with_user(user).with_context(tz=user.tz)
+        Export = (
+            self.env["privacy.consent.export"].with_user(user).with_context(tz=user.tz)
+        )
         (row,) = Export._export_rows([("id", "=", self.partner.id)], self.type_call)
         return row[6]
 

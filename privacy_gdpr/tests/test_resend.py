@@ -61,7 +61,9 @@ class TestResendToObjectors(PrivacyRequestHttpCase):
             )
         )
         self.assertIn("1 contact(s) will receive", form.summary)
-        self.assertIn(f"refused or withdrew a consent: 1 ({self.partner.name})", form.summary)
+        self.assertIn(
+            f"refused or withdrew a consent: 1 ({self.partner.name})", form.summary
+        )
         self.assertIn("Calls refused", form.summary)
         form.include_objectors = True
         self.assertIn("2 contact(s) will receive", form.summary)

@@ -26,7 +26,9 @@ class TestTypeVersions(PrivacyRequestCase):
         second = newsletter.text_id
         self.assertEqual(second.version, 2)
         self.assertEqual(first.description, False)  # the old version is kept as it was
-        self.assertEqual(second.description, "Our news, once a month, and partner offers.")
+        self.assertEqual(
+            second.description, "Our news, once a month, and partner offers."
+        )
         # A staff entry rests on the text in force when it is entered.
         staff = self.give(self.partner_2, newsletter, method="email")
         self.assertEqual(staff.type_text_id, second)
@@ -47,7 +49,9 @@ class TestTypeVersions(PrivacyRequestCase):
             third.with_context(lang="fr_FR").description,
             "Nos nouvelles, une fois par mois.",
         )
-        self.assertEqual(second.with_context(lang="fr_FR").description, second.description)
+        self.assertEqual(
+            second.with_context(lang="fr_FR").description, second.description
+        )
         self.assertEqual(newsletter.text_ids, first | second | third)
 
     def test_consents_on_older_texts_and_their_renewal(self):
@@ -64,7 +68,7 @@ class TestTypeVersions(PrivacyRequestCase):
 
         action = newsletter.action_privacy_renew_old_texts()
         wizard = (
-            self.env[action["res_model"]].with_context(action["context"]).create({})
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
         )
         self.assertEqual(wizard.partner_ids, self.partner)
         self.assertEqual(wizard.origin, "renewal")

@@ -138,7 +138,9 @@ class PrivacyConsentRequestWizard(models.TransientModel):
                         "%(type)s %(state)s on %(date)s",
                         type=consent.type_id.name,
                         state=states[consent.state].lower(),
-                        date=format_date(self.env, consent.proof_date or consent.write_date),
+                        date=format_date(
+                            self.env, consent.proof_date or consent.write_date
+                        ),
                     )
                     for consent in consents
                 ),

@@ -19,7 +19,9 @@ class PrivacyMassMailController(MassMailController):
                 mailing, document_id, email, hash_token
             )
 
-    def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
+    def _mailing_unsubscribe_from_document(
+        self, mailing, document_id, email, hash_token
+    ):
         with http_event(self._privacy_event(mailing.id)):
             return super()._mailing_unsubscribe_from_document(
                 mailing, document_id, email, hash_token

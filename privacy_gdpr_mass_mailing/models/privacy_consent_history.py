@@ -6,7 +6,6 @@ class PrivacyConsentHistory(models.Model):
 
     mailing_id = fields.Many2one(
         "mailing.mailing",
-        string="Mailing",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",

@@ -161,7 +161,9 @@ class TestUnsubscribeLinks(HttpCase, UnsubscribeCase):
         )
         mailing = self.mailing(self.p_valid)
         mailing.action_send_mail()
-        url = mailing._get_unsubscribe_oneclick_url("valid@example.com", self.p_valid.id)
+        url = mailing._get_unsubscribe_oneclick_url(
+            "valid@example.com", self.p_valid.id
+        )
         parts = urlsplit(url)
         response = self.opener.post(
             f"{self.base_url()}{parts.path}?{parts.query}",

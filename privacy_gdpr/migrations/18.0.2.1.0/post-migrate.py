@@ -10,4 +10,6 @@ from odoo import SUPERUSER_ID, api
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["privacy.consent.type"].with_context(active_test=False).search([])._current_text()
+    env["privacy.consent.type"].with_context(active_test=False).search(
+        []
+    )._current_text()
