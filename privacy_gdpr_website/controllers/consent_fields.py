@@ -60,11 +60,13 @@ def web_proof(form, source, ours):
 
 def page_url(posted):
     """The page the form was on: the URL it posted when on this website's
-    host (the browser said it), else the referrer."""
+    host (the browser said it), else the referrer; without its query string,
+    which may hold a secret (an access token)."""
     host = request.httprequest.host
     for url in (posted, request.httprequest.referrer):
-        if isinstance(url, str) and urlsplit(url).netloc == host:
-            return url[:MAX_PAGE_URL_LENGTH]
+        parts = isinstance(url, str) and urlsplit(url)
+        if parts and parts.netloc == host:
+            return parts._replace(query="", fragment="").geturl()[:MAX_PAGE_URL_LENGTH]
     return False
 
 
