@@ -640,9 +640,7 @@ class PrivacyConsentRequest(models.Model):
             version = consent_type.text_id
             consent = consents.get(consent_type)
             optin = version.double_optin or origin == "preferences"
-            channels, text = self._consent_text(
-                version, labels, channel_labels, optin
-            )
+            channels, text = self._consent_text(version, labels, channel_labels, optin)
             items.append(
                 {
                     "type": consent_type,

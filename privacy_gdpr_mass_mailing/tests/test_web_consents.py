@@ -1,7 +1,6 @@
 from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.events import PrivacyEvent
-
 from odoo.addons.privacy_gdpr.tests.web_form_common import PrivacyWebFormCase
 
 
@@ -28,6 +27,10 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
             self.web_proof(contact),
         )
         return contact
+
+    def click(self):
+        """The click on the double opt-in link."""
+        return PrivacyEvent("double_optin", method="web_form", ip="192.0.2.8")
 
     def mailing(self):
         return self.env["mailing.mailing"].create(
@@ -60,7 +63,9 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
         mailing = self.mailing()
         self.assertEqual(mailing.privacy_no_consent_count, 1)
         partner = self.env["res.partner"].search([("email", "=", "ada@example.fr")])
-        partner.privacy_request_ids._confirm(PrivacyEvent("double_optin", ip="192.0.2.8"))
+        partner.privacy_request_ids._confirm(
+            PrivacyEvent("double_optin", ip="192.0.2.8")
+        )
         mailing.invalidate_recordset()
         self.assertEqual(mailing.privacy_no_consent_count, 0)
 
@@ -69,7 +74,9 @@ class TestNewsletterWebConsents(PrivacyWebFormCase):
         self.subscribe("ada@example.fr")
         self.assertTrue(blocked.active, "pending: nothing is lifted yet")
         partner = self.env["res.partner"].search([("email", "=", "ada@example.fr")])
-        partner.privacy_request_ids._confirm(PrivacyEvent("double_optin", ip="192.0.2.8"))
+        partner.privacy_request_ids._confirm(
+            PrivacyEvent("double_optin", ip="192.0.2.8")
+        )
         self.assertFalse(blocked.active)
 
     def test_a_consent_without_mailings_keeps_the_blocklist(self):

@@ -96,4 +96,6 @@ class PrivacyWebsiteCase(HttpCase):
     def confirm_path(self, partner):
         """The path of the double opt-in link e-mailed to ``partner``."""
         Request = self.env["privacy.consent.request"]
-        return urlsplit(Request._awaiting_confirmation_for(partner)._get_confirm_url()).path
+        return urlsplit(
+            Request._awaiting_confirmation_for(partner)._get_confirm_url()
+        ).path
