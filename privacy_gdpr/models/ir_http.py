@@ -6,10 +6,15 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _privacy_path_unreadable(cls):
+        """Whether the path holds a NUL character (%00): PostgreSQL refuses any
+        query with it, so looking it up would answer 500 (e.g.
+        /privacy/consent/x/%00). It names nothing: 404."""
+        return "\x00" in request.httprequest.path
+
+    @classmethod
     def _serve_fallback(cls):
-        # A path that no route matches is looked up as an attachment URL; with a
-        # NUL character (%00) in it, PostgreSQL refuses the query and Odoo would
-        # answer 500 (e.g. /privacy/consent/x/%00): it names nothing, 404.
-        if "\x00" in request.httprequest.path:
+        # A path that no route matches is looked up as an attachment URL.
+        if cls._privacy_path_unreadable():
             return None
         return super()._serve_fallback()
