@@ -118,12 +118,12 @@ def _trusted(env, key, kind):
 
 
 def redact(path, secret):
-    """``path`` with ``secret`` replaced by a short digest: a stored link must
-    not let whoever reads it answer in the person's name."""
+    """``path`` with its segment ``secret`` replaced by a short digest: a
+    stored link must not let whoever reads it answer in the person's name."""
     if not secret:
         return path
-    digest = hashlib.sha256(secret.encode()).hexdigest()[:12]
-    return path.replace(secret, f"sha256:{digest}")
+    digest = f"sha256:{hashlib.sha256(secret.encode()).hexdigest()[:12]}"
+    return "/".join(digest if part == secret else part for part in path.split("/"))
 
 
 def request_event(httprequest, source, method=None, secret=None, **values):

@@ -167,6 +167,17 @@ def problems_after_upgrade(database, before):
         "('crm.lead', 'mailing.mailing', 'mailing.trace', 'sms.composer')",
     )
     problems += [f"the core still owns the view {name}" for (name,) in left]
+    # 18.0.2.1: every history row says what recorded it, every type has a text.
+    [(sourceless,)] = query(
+        database, "SELECT count(*) FROM privacy_consent_history WHERE source IS NULL"
+    )
+    if sourceless:
+        problems.append(f"{sourceless} history rows without a source")
+    [(textless,)] = query(
+        database, "SELECT count(*) FROM privacy_consent_type WHERE text_id IS NULL"
+    )
+    if textless:
+        problems.append(f"{textless} consent types without a text version")
     return problems, after
 
 

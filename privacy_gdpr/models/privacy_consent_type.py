@@ -181,8 +181,9 @@ class PrivacyConsentType(models.Model):
         agreed to: a new version is made first for each type whose texts (in
         any language) differ from its current version.
 
-        The one way to the text versions: the preference page, the answers
-        recorded and the forms all ask here.
+        The one way to the current version: the preference page and the
+        answers recorded ask here (a translation loaded from a ``.po`` file
+        changes the texts without ``write``).
 
         :return: the ``privacy.consent.type.text`` of ``self``
         """

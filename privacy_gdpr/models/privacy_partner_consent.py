@@ -818,7 +818,10 @@ class PrivacyPartnerConsent(models.Model):
         """The proof of these consents once ``event`` recorded their answer, as
         ``[(consents, values)]`` by version of the texts agreed to (the event's,
         else the current one of a given or pending consent's type)."""
-        self.type_id._current_text()
+        if not event.type_text_id:
+            self.filtered(
+                lambda c: c.state in ("given", "pending")
+            ).type_id._current_text()
         by_text = self.grouped(
             lambda c: (
                 event.type_text_id
@@ -1012,20 +1015,21 @@ class PrivacyPartnerConsent(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for consent_id, (dst_state, answers) in merged.items():
             consent = self.browse(consent_id)
-            note = _(
+            merged_answers = [
+                self.env._(
+                    "“%(type)s” was %(state)s for %(name)s (id %(id)s)",
+                    type=consent.type_id.name,
+                    state=states[state],
+                    name=Partner.browse(partner_id).display_name,
+                    id=partner_id,
+                )
+                for partner_id, state in answers
+            ]
+            note = self.env._(
                 "Contacts merged into %(partner)s: %(answers)s. The most protective "
                 "answer is kept.",
                 partner=dst_partner.display_name,
-                answers="; ".join(
-                    _(
-                        "“%(type)s” was %(state)s for %(name)s (id %(id)s)",
-                        type=consent.type_id.name,
-                        state=states[state],
-                        name=Partner.browse(partner_id).display_name,
-                        id=partner_id,
-                    )
-                    for partner_id, state in answers
-                ),
+                answers="; ".join(merged_answers),
             )
             consent._add_history(
                 {consent.id: dst_state}, PrivacyEvent("merge", note=note)

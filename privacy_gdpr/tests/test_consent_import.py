@@ -13,7 +13,7 @@ HEADER = "Partner,Consent type,State,Obtained by,Date given\n"
 class TestConsentImport(PrivacyCase):
     """Consents imported through Odoo's standard import (base_import)."""
 
-    def preview(self, content, user=None):
+    def preview(self, content, user=None, file_name=None):
         """The import screen's first step: read the file, match its columns."""
         wizard = (
             self.env["base_import.import"]
@@ -22,6 +22,7 @@ class TestConsentImport(PrivacyCase):
                 {
                     "res_model": "privacy.partner.consent",
                     "file": content.encode() if isinstance(content, str) else content,
+                    "file_name": file_name,
                     "file_type": "text/csv",
                 }
             )
@@ -32,12 +33,16 @@ class TestConsentImport(PrivacyCase):
         self.assertFalse(preview.get("error"))
         return wizard, preview
 
-    def run_import(self, content, dryrun=False, user=None):
-        """Import ``content`` as the import screen does, with the matched columns."""
-        wizard, preview = self.preview(content, user)
+    def run_import(self, content, dryrun=False, user=None, file_name=None, **options):
+        """Import ``content`` as the import screen does, with the matched columns
+        (and the screen's ``options``: ``skip`` and ``limit`` of a batch)."""
+        wizard, preview = self.preview(content, user, file_name)
         matches = ["/".join(match) for match in preview["matches"].values()]
         result = wizard.execute_import(
-            matches, preview["headers"], preview["options"], dryrun=dryrun
+            matches,
+            preview["headers"],
+            dict(preview["options"], **options),
+            dryrun=dryrun,
         )
         # The screen's "Test" and "Import" buttons are two requests, two caches.
         self.env.invalidate_all()
@@ -126,8 +131,42 @@ class TestConsentImport(PrivacyCase):
         self.assertEqual((call.state, call.method), ("given", "import"))
         self.assertEqual(call.history_ids.method, "import")
 
+    def test_answers_record_the_file_and_the_row(self):
+        result = self.run_import(
+            HEADER
+            + "camille@example.fr,T_SMS,Given,Written,2025-01-10\n"
+            + "\n"
+            + "giulia@example.it,T_SMS,Refused,,\n",
+            file_name="consents_2026.csv",
+        )
+        self.assertEqual(result["messages"], [])
+        for partner, row in ((self.partner, 1), (self.partner_2, 2)):
+            consent = self.consent(partner, self.type_sms)
+            history = consent.history_ids
+            self.assertEqual(
+                (consent.import_file, consent.import_row),
+                ("consents_2026.csv", row),
+            )
+            self.assertEqual(
+                (history.source, history.import_file, history.import_row),
+                ("import", "consents_2026.csv", row),
+            )
+        # The second batch of an import (the screen's "skip"): rows of the file.
+        result = self.run_import(
+            HEADER
+            + "camille@example.fr,T_CALL,Given,,2025-01-10\n"
+            + "giulia@example.it,T_CALL,Refused,,\n",
+            file_name="calls.csv",
+            skip=1,
+            limit=1,
+        )
+        self.assertEqual(result["messages"], [])
+        self.assertEqual(self.consent(self.partner, self.type_call).state, "none")
+        call = self.consent(self.partner_2, self.type_call)
+        self.assertEqual((call.import_file, call.import_row), ("calls.csv", 2))
+
     def test_bad_rows_are_all_reported_and_nothing_is_imported(self):
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
         content = (
             HEADER
             + "camille@example.fr,T_EMAIL,Given,Oral,2025-01-10\n"  # good

@@ -134,7 +134,7 @@ class PrivacyConsentRequestWizard(models.TransientModel):
             % (
                 partner.display_name,
                 ", ".join(
-                    _(
+                    self.env._(
                         "%(type)s %(state)s on %(date)s",
                         type=consent.type_id.name,
                         state=states[consent.state].lower(),

@@ -7,6 +7,7 @@ from odoo.addons.mass_mailing.models.mailing import MassMailing
 from odoo.addons.mass_mailing_sms.models.mailing_mailing import (
     Mailing as SmsMailing,
 )
+from odoo.addons.privacy_gdpr.events import redact
 from odoo.addons.privacy_gdpr_mass_mailing.tests.test_mailing_unsubscribe import (
     UnsubscribeCase,
 )
@@ -185,7 +186,8 @@ class TestSmsStopLink(HttpCase, UnsubscribeCase):
         self.assertEqual(trace.trace_status, "outgoing")
         response = self.url_open(
             f"/sms/{mailing.id}/unsubscribe/{trace.sms_code}"
-            "?sms_number=%2B33%206%2012%2034%2056%2001"
+            "?sms_number=%2B33%206%2012%2034%2056%2001",
+            headers={"User-Agent": "Phone browser"},
         )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(
@@ -193,3 +195,12 @@ class TestSmsStopLink(HttpCase, UnsubscribeCase):
         )
         self.assertWithdrawn(self.p_valid, self.type_sms, "sms", "+33612345601")
         self.assertGiven(self.p_valid, self.type_newsletter)
+        # The withdrawal carries the proof of the STOP page's own request.
+        row = self.consent(self.p_valid, self.type_sms).sudo().history_ids[0]
+        self.assertEqual(
+            (row.source, row.proof_user_agent, row.proof_ip, row.mailing_id),
+            ("unsubscribe", "Phone browser", "127.0.0.1", mailing),
+        )
+        path = f"/sms/{mailing.id}/unsubscribe/{trace.sms_code}"
+        self.assertEqual(row.proof_link, redact(path, trace.sms_code))
+        self.assertIn("/unsubscribe/sha256:", row.proof_link)
