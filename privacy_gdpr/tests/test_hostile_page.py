@@ -131,7 +131,7 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
                 st.builds(
                     lambda index, char: token[:index] + char + token[index + 1 :],
                     st.integers(0, len(token) - 1),
-                    st.characters(),
+                    st.characters(codec="utf-8"),
                 ),
                 st.integers(1, len(token) - 1).map(lambda size: token[:size]),
                 st.text(min_size=1, max_size=20).map(lambda tail: token + tail),
@@ -140,8 +140,9 @@ class TestHostilePage(HostileInputMixin, PrivacyRequestHttpCase):
             label="token",
         )
         # Odoo decodes tokens leniently (characters out of the alphabet, unused
-        # bits): a variant that still carries our signature is the same link.
-        assume(Request._verify(SCOPES[route], forged) is None)
+        # bits), and its router ignores a trailing slash: a variant that still
+        # carries our signature is the same link.
+        assume(Request._verify(SCOPES[route], forged.rstrip("/")) is None)
         return forged
 
     @given(
