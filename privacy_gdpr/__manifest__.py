@@ -29,6 +29,8 @@
         "wizard/privacy_contact_reason_wizard_views.xml",
         "wizard/mail_compose_message_views.xml",
         "views/res_partner_views.xml",
+        "wizard/privacy_opposition_import_views.xml",
+        "views/privacy_opposition_register_entry_views.xml",
         "views/res_config_settings_views.xml",
         "views/privacy_consent_export_views.xml",
         "wizard/privacy_consent_export_wizard_views.xml",

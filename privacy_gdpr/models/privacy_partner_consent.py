@@ -297,7 +297,9 @@ class PrivacyPartnerConsent(models.Model):
         """Consents valid for ``channel`` on ``date`` (default: today).
 
         Valid means given, of an active type allowing the channel (and among
-        ``consent_types`` when given), and not expired on that date. Today is
+        ``consent_types`` when given), and not expired on that date; for calls,
+        not given before its partner's number was listed in the Italian
+        opposition register (``privacy.opposition.register.entry``). Today is
         the current company's day (``res.company._privacy_today``), whoever asks.
         """
         if channel not in CHANNEL_FIELDS:
@@ -306,13 +308,19 @@ class PrivacyPartnerConsent(models.Model):
         type_domain = [(CHANNEL_FIELDS[channel], "=", True), ("active", "=", True)]
         if consent_types is not None:
             type_domain.append(("id", "in", consent_types.ids))
-        return [
+        domain = [
             ("state", "=", "given"),
             ("type_id", "any", type_domain),
             "|",
             ("date_expiry", "=", False),
             ("date_expiry", ">", date),
         ]
+        if channel == "call":
+            # Registering a number in the Italian opposition register withdraws
+            # the consents to calls given before.
+            revoked = self.env["privacy.opposition.register.entry"]
+            domain.append(("id", "not in", revoked._revoked_call_consents_sql()))
+        return domain
 
     @api.model
     def _partner_domain(self, channel, date=None, consent_types=None):
