@@ -24,7 +24,8 @@ class PrivacyOppositionImport(models.TransientModel):
     _name = "privacy.opposition.import"
     _description = "Import the Opposition Register"
 
-    file = fields.Binary(string="Register file", required=True)
+    # In the wizard's row: the file is read once, by the import.
+    file = fields.Binary(string="Register file", required=True, attachment=False)
     filename = fields.Char()
     last_import_date = fields.Datetime(
         string="Last import", compute="_compute_last_import", readonly=True
