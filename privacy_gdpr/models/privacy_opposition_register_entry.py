@@ -125,20 +125,23 @@ class PrivacyOppositionRegisterEntry(models.Model):
         partner = SQL.identifier(
             "c", "partner_id", to_flush=Consent._fields["partner_id"]
         )
-        return SQL("(%s)", SQL(" UNION ALL ").join(
-            SQL(
-                """SELECT c.id
+        return SQL(
+            "(%s)",
+            SQL(" UNION ALL ").join(
+                SQL(
+                    """SELECT c.id
                      FROM %(register)s r
                      JOIN %(partners)s p ON %(number)s = r.e164
                      JOIN %(consents)s c ON %(partner)s = p.id
                     WHERE %(given)s < %(registered)s""",
-                register=SQL.identifier(self._table),
-                partners=SQL.identifier(self.env["res.partner"]._table),
-                consents=SQL.identifier(Consent._table),
-                number=number,
-                partner=partner,
-                given=given,
-                registered=registered,
-            )
-            for number in self._partner_numbers_sql("p")
-        ))
+                    register=SQL.identifier(self._table),
+                    partners=SQL.identifier(self.env["res.partner"]._table),
+                    consents=SQL.identifier(Consent._table),
+                    number=number,
+                    partner=partner,
+                    given=given,
+                    registered=registered,
+                )
+                for number in self._partner_numbers_sql("p")
+            ),
+        )

@@ -32,9 +32,7 @@ class OppositionRegisterCase(TelephonyCase):
         return self.import_wizard(text, user).action_import()
 
     def registered(self):
-        return {
-            entry.e164: entry.date_registered for entry in self.Entry.search([])
-        }
+        return {entry.e164: entry.date_registered for entry in self.Entry.search([])}
 
     def register_days_ago(self, number, days):
         day = self.today - timedelta(days=days)
@@ -96,7 +94,9 @@ class TestOppositionRegisterImport(OppositionRegisterCase):
             with self.subTest(line=bad_line):
                 with self.assertRaisesRegex(UserError, error):
                     self.import_register(
-                        f"347 555 1212;2026-10-01\n06 6982 1234;2026-10-02\n{bad_line}\n"
+                        "347 555 1212;2026-10-01\n"
+                        "06 6982 1234;2026-10-02\n"
+                        f"{bad_line}\n"
                     )
                 self.assertFalse(self.Entry.search([]))
                 self.assertFalse(self.Entry._last_import_date())
@@ -214,6 +214,9 @@ class TestOppositionRegisterCalls(OppositionRegisterCase):
 class TestOppositionRegisterWarning(OppositionRegisterCase):
     """The call dialog warns when the register's answer is missing or stale."""
 
+    def warning(self, partner, number=False):
+        return self.dialog(partner, number).privacy_register_warning
+
     def dialog(self, partner, number=False):
         Wizard = self.env["privacy.contact.reason.wizard"].with_user(self.user_privacy)
         action = Wizard.privacy_contact_check(
@@ -236,10 +239,14 @@ class TestOppositionRegisterWarning(OppositionRegisterCase):
             # French numbers are not in the Italian register.
             self.assertFalse(self.dialog(self.fr_partner).privacy_register_warning)
             self.assertFalse(
-                self.dialog(self.it_partner, "+33 6 47 21 83 59").privacy_register_warning
+                self.dialog(
+                    self.it_partner, "+33 6 47 21 83 59"
+                ).privacy_register_warning
             )
             self.assertTrue(
-                self.dialog(self.fr_partner, "+39 347 555 1212").privacy_register_warning
+                self.dialog(
+                    self.fr_partner, "+39 347 555 1212"
+                ).privacy_register_warning
             )
 
     def test_warning_when_never_imported(self):
