@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools.misc import format_date
@@ -168,7 +168,7 @@ class PrivacyContactReason(models.Model):
         }
 
     def _refuse_channel(self, partners, channel):
-        why = _(
+        why = self.env._(
             "the reason is not used for %(channel)s",
             channel=self._channel_label(channel),
         )
@@ -185,9 +185,9 @@ class PrivacyContactReason(models.Model):
         countries = self._partner_countries(partners)
         return {
             reason: {
-                partner: _(
+                partner: self.env._(
                     "the reason is not used in %(country)s",
-                    country=country.name or _("an unknown country"),
+                    country=country.name or self.env._("an unknown country"),
                 )
                 for partner, country in countries.items()
                 if country not in reason.country_ids
@@ -215,11 +215,11 @@ class PrivacyContactReason(models.Model):
         Consent = self.env["privacy.partner.consent"]
         states = dict(Consent._fields["state"]._description_selection(self.env))
         return {
-            partner: _(
+            partner: self.env._(
                 "objected to %(channel)s: %(answers)s",
                 channel=self._channel_label(channel),
                 answers=", ".join(
-                    _(
+                    self.env._(
                         "%(type)s %(state)s on %(date)s",
                         type=consent.type_id.name,
                         state=states[consent.state].lower(),
@@ -281,7 +281,7 @@ class PrivacyContactReason(models.Model):
         if not checking:
             return {}
         refused = partners - self._recent_customers(partners)
-        why = _(
+        why = self.env._(
             "no confirmed order nor posted customer invoice since %(date)s",
             date=format_date(self.env, self._customer_since()),
         )
@@ -292,7 +292,7 @@ class PrivacyContactReason(models.Model):
         if not checking:
             return {}
         refused = {
-            partner: _("not a company nor a contact of a company")
+            partner: self.env._("not a company nor a contact of a company")
             for partner in partners
             if not partner.commercial_partner_id.is_company
         }
@@ -303,7 +303,7 @@ class PrivacyContactReason(models.Model):
                 if codes & set(NO_B2B_EMAIL_COUNTRIES):
                     refused.setdefault(
                         partner,
-                        _(
+                        self.env._(
                             "in Italy, %(channel)s to businesses need consent "
                             "(Codice privacy art. 130)",
                             channel=self._channel_label(channel),
@@ -333,7 +333,7 @@ class PrivacyContactReason(models.Model):
         channel_label = self._channel_label(channel)
         if not self:
             raise PrivacyReasonRequired(
-                _(
+                self.env._(
                     "A contact reason is required to contact %(people)s (%(channel)s): "
                     "they have not given a valid consent.",
                     people=", ".join([*partners.mapped("display_name"), *names]),
@@ -343,7 +343,7 @@ class PrivacyContactReason(models.Model):
         self.ensure_one()
         if not self.active:
             raise UserError(
-                _(
+                self.env._(
                     "The contact reason “%(reason)s” is archived: choose another one.",
                     reason=self.name,
                 )
@@ -351,7 +351,7 @@ class PrivacyContactReason(models.Model):
         refused = self._refusals(partners, channel)[self]
         if refused:
             raise PrivacyReasonRefused(
-                _(
+                self.env._(
                     "The contact reason “%(reason)s” cannot be used for %(channel)s "
                     "to: %(people)s.",
                     reason=self.name,
