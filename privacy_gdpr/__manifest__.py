@@ -2,7 +2,7 @@
     "name": "Privacy GDPR",
     "summary": "GDPR consents on contacts, checked before every e-mail, SMS, "
     "call and mailing",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.3.0",
     "category": "Marketing/Privacy",
     "website": "https://github.com/privacy-gdpr/privacy_gdpr",
     "author": "privacy_gdpr contributors",

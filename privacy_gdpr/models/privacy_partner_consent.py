@@ -413,16 +413,28 @@ class PrivacyPartnerConsent(models.Model):
         return [("privacy_consent_ids", "any", self._expired_domain())]
 
     @api.model
-    def _objections(self, partners):
-        """The refusals and withdrawals of ``partners``, of active types: a new
-        request to them needs a confirmation naming them."""
+    def _objections(self, partners, channel=None):
+        """The refusals and withdrawals of ``partners``, of active types (allowing
+        ``channel`` when given): a new request to them needs a confirmation
+        naming them, and they object to direct marketing on the channels of
+        these types (GDPR art. 21(3)), which no contact reason overrides but
+        those of :meth:`privacy.contact.reason._overrides_objection`."""
+        type_domain = [("active", "=", True)]
+        if channel:
+            type_domain.append((CHANNEL_FIELDS[channel], "=", True))
         return self.search(
             [
                 ("partner_id", "in", partners.ids),
                 ("state", "in", ("refused", "withdrawn")),
-                ("type_id.active", "=", True),
+                ("type_id", "any", type_domain),
             ]
         )
+
+    def _objection_day(self):
+        """The day the person refused or withdrew this consent (the company's
+        day of the proof of that answer)."""
+        self.ensure_one()
+        return self.env.company._privacy_today(self.proof_date or self.write_date)
 
     @api.model
     def _unanswered_partner_domain(self):

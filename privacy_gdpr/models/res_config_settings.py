@@ -23,6 +23,7 @@ class ResConfigSettings(models.TransientModel):
     privacy_preferences_link_days = company_setting(
         "privacy_preferences_link_days", fields.Integer
     )
+    privacy_customer_months = company_setting("privacy_customer_months", fields.Integer)
     privacy_controller_identity = company_setting(
         "privacy_controller_identity", fields.Text
     )
