@@ -152,6 +152,7 @@ class PrivacyContactReason(models.Model):
             self._refuse_after_objection,
             self._refuse_not_customer,
             self._refuse_not_business,
+            self._refuse_by_call_rules,
         ]
 
     @api.model
@@ -310,6 +311,13 @@ class PrivacyContactReason(models.Model):
                         ),
                     )
         return dict.fromkeys(checking, refused)
+
+    def _refuse_by_call_rules(self, partners, channel):
+        """National rules on calls (``privacy.call.rules``): the Italian
+        opposition register, consumers in France."""
+        if channel != "call":
+            return {}
+        return self.env["privacy.call.rules"]._refusals(self, partners)
 
     @api.model
     def _usable_reasons(self, partners, channel):

@@ -86,26 +86,6 @@ class PrivacyOppositionRegisterEntry(models.Model):
         ]
 
     @api.model
-    def _registered_numbers_sql(self):
-        """Subquery of the registered numbers."""
-        return SQL(
-            "(SELECT %s FROM %s)",
-            SQL.identifier("e164", to_flush=self._fields["e164"]),
-            SQL.identifier(self._table),
-        )
-
-    @api.model
-    def _registered_partner_domain(self):
-        """Partners with a phone or mobile number listed in the register: one
-        semi-join on the indexed numbers, whatever the number of partners."""
-        registered = self._registered_numbers_sql()
-        return [
-            "|",
-            ("privacy_phone_e164", "in", registered),
-            ("privacy_mobile_e164", "in", registered),
-        ]
-
-    @api.model
     def _revoked_call_consents_sql(self):
         """Subquery of the consents given before the registration of one of
         their partner's numbers: registering a number withdraws the consents to

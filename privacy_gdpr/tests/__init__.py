@@ -30,8 +30,6 @@ from . import test_personal_links
 from . import test_audit_log
 from . import test_reference_day
 from . import test_web_form_consent
-<<<<<<< HEAD
-from . import test_opposition_register
-=======
 from . import test_reason_rules
->>>>>>> issue-13b
+from . import test_opposition_register
+from . import test_call_rules

@@ -14,8 +14,10 @@ class TestReasonRules(ReasonRulesCase):
     may be used for, on which channel."""
 
     def test_objection_is_final_on_its_channel(self):
-        overriding = self.reason | self.request | self.env.ref(
-            "privacy_gdpr.contact_reason_legal_obligation"
+        overriding = (
+            self.reason
+            | self.request
+            | self.env.ref("privacy_gdpr.contact_reason_legal_obligation")
         )
         for channel in CHANNELS:
             with self.subTest(channel=channel):
@@ -27,15 +29,17 @@ class TestReasonRules(ReasonRulesCase):
                 self.assertIn("objected to", why)
                 state = "withdrawn" if channel == "call" else "refused"
                 self.assertIn(f"{state} on {self.objected_on}", why)
-        # Another person, who did not object, may be told a consent exists.
+        # Another person, who did not object, may be told a consent exists
+        # (a professional: a consumer in France is called only with a
+        # recorded consent, see TestCallRules).
         for channel in CHANNELS:
-            self.assertIn(self.elsewhere, self.usable(self.fr_person, channel))
+            self.assertIn(self.elsewhere, self.usable(self.fr_contact, channel))
 
     def test_objection_counts_only_for_its_channel(self):
-        self.record(self.fr_person, self.type_sms, state="withdrawn")
-        self.assertNotIn(self.elsewhere, self.usable(self.fr_person, "sms"))
-        self.assertIn(self.elsewhere, self.usable(self.fr_person, "email"))
-        self.assertIn(self.elsewhere, self.usable(self.fr_person, "call"))
+        self.record(self.fr_contact, self.type_sms, state="withdrawn")
+        self.assertNotIn(self.elsewhere, self.usable(self.fr_contact, "sms"))
+        self.assertIn(self.elsewhere, self.usable(self.fr_contact, "email"))
+        self.assertIn(self.elsewhere, self.usable(self.fr_contact, "call"))
 
     def test_only_non_marketing_reasons_of_strong_bases_override(self):
         cases = [
