@@ -244,7 +244,8 @@ class PrivacyContactReason(models.Model):
     @api.model
     def _customer_since(self):
         """The first day of the documents that make a customer recent."""
-        company = self.env.company
+        # The current company's own setting, without its record rules.
+        company = self.env.company.sudo()
         return company._privacy_today() - relativedelta(
             months=company.privacy_customer_months
         )

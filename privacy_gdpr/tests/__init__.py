@@ -32,3 +32,4 @@ from . import test_reference_day
 from . import test_web_form_consent
 from . import test_reason_rules
 from . import test_reason_dialogs
+from . import test_telephony_reasons
