@@ -206,8 +206,11 @@ class PrivacyContactReason(models.Model):
         refusing = self.filtered(lambda reason: not reason._overrides_objection())
         if not refusing:
             return {}
-        objections = self._objection_texts(partners, channel)
-        return dict.fromkeys(refusing, objections) if objections else {}
+        refused = {
+            partner: self.env._("objected: %(answers)s", answers=answers)
+            for partner, answers in self._objection_texts(partners, channel).items()
+        }
+        return dict.fromkeys(refusing, refused) if refused else {}
 
     @api.model
     def _objection_texts(self, partners, channel):
@@ -216,18 +219,14 @@ class PrivacyContactReason(models.Model):
         Consent = self.env["privacy.partner.consent"]
         states = dict(Consent._fields["state"]._description_selection(self.env))
         return {
-            partner: self.env._(
-                "objected to %(channel)s: %(answers)s",
-                channel=self._channel_label(channel),
-                answers=", ".join(
-                    self.env._(
-                        "%(type)s %(state)s on %(date)s",
-                        type=consent.type_id.name,
-                        state=states[consent.state].lower(),
-                        date=format_date(self.env, consent._objection_day()),
-                    )
-                    for consent in consents
-                ),
+            partner: ", ".join(
+                self.env._(
+                    "%(type)s %(state)s on %(date)s",
+                    type=consent.type_id.name,
+                    state=states[consent.state].lower(),
+                    date=format_date(self.env, consent._objection_day()),
+                )
+                for consent in consents
             )
             for partner, consents in Consent._objections(partners, channel)
             .grouped("partner_id")
@@ -246,7 +245,8 @@ class PrivacyContactReason(models.Model):
     @api.model
     def _customer_since(self):
         """The first day of the documents that make a customer recent."""
-        company = self.env.company
+        # The current company's own setting, without its record rules.
+        company = self.env.company.sudo()
         return company._privacy_today() - relativedelta(
             months=company.privacy_customer_months
         )
@@ -360,8 +360,8 @@ class PrivacyContactReason(models.Model):
         if refused:
             raise PrivacyReasonRefused(
                 self.env._(
-                    "The contact reason “%(reason)s” cannot be used for %(channel)s "
-                    "to: %(people)s.",
+                    "The contact reason “%(reason)s” cannot be used (%(channel)s) "
+                    "for: %(people)s.",
                     reason=self.name,
                     channel=channel_label,
                     people="; ".join(

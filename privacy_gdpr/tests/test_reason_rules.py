@@ -26,7 +26,7 @@ class TestReasonRules(ReasonRulesCase):
                 self.assertFalse(usable & (self.elsewhere | self.customer | self.b2b))
                 refused = self.elsewhere._refusals(self.partner, channel)
                 why = refused[self.elsewhere][self.partner]
-                self.assertIn("objected to", why)
+                self.assertIn("objected: ", why)
                 state = "withdrawn" if channel == "call" else "refused"
                 self.assertIn(f"{state} on {self.objected_on}", why)
         # Another person, who did not object, may be told a consent exists
