@@ -30,7 +30,7 @@ class PrivacyOppositionImport(models.TransientModel):
     last_import_date = fields.Datetime(
         string="Last import", compute="_compute_last_import", readonly=True
     )
-    is_stale = fields.Boolean(compute="_compute_last_import")
+    is_stale = fields.Boolean(string="Register stale", compute="_compute_last_import")
 
     @api.depends_context("uid")
     def _compute_last_import(self):
