@@ -77,51 +77,34 @@ class PrivacyOppositionRegisterEntry(models.Model):
         )
 
     @api.model
-    def _partner_numbers_sql(self, partner_alias):
-        """The E.164 numbers of the partner ``partner_alias``, as SQL."""
-        Partner = self.env["res.partner"]
-        return [
-            SQL.identifier(partner_alias, fname, to_flush=Partner._fields[fname])
-            for fname in ("privacy_phone_e164", "privacy_mobile_e164")
-        ]
+    def _registration_day_sql(self, consent_alias):
+        """SQL of the last day one of the numbers of the partner of the consent
+        ``consent_alias`` was registered, ``-infinity`` when none is.
 
-    @api.model
-    def _revoked_call_consents_sql(self):
-        """Subquery of the consents given before the registration of one of
-        their partner's numbers: registering a number withdraws the consents to
-        calls given until then (Italian law 5/2018, art. 1).
-
-        Driven by the register: its numbers, the partners having them (indexed
-        numbers), their consents (indexed by partner), whatever the number of
-        partners in the database.
+        Registering a number withdraws the consents to calls given before
+        (Italian law 5/2018, art. 1): a consent counts when given on that day
+        or after. Correlated with the consent, so that PostgreSQL looks up the
+        register by index for the consents it checks only, whatever the size of
+        the register.
         """
         Consent = self.env["privacy.partner.consent"]
-        registered = SQL.identifier(
-            "r", "date_registered", to_flush=self._fields["date_registered"]
-        )
-        given = SQL.identifier(
-            "c", "date_given", to_flush=Consent._fields["date_given"]
-        )
-        partner = SQL.identifier(
-            "c", "partner_id", to_flush=Consent._fields["partner_id"]
-        )
+        Partner = self.env["res.partner"]
+
+        def column(alias, model, fname):
+            return SQL.identifier(alias, fname, to_flush=model._fields[fname])
+
         return SQL(
-            "(%s)",
-            SQL(" UNION ALL ").join(
-                SQL(
-                    """SELECT c.id
-                     FROM %(register)s r
-                     JOIN %(partners)s p ON %(number)s = r.e164
-                     JOIN %(consents)s c ON %(partner)s = p.id
-                    WHERE %(given)s < %(registered)s""",
-                    register=SQL.identifier(self._table),
-                    partners=SQL.identifier(self.env["res.partner"]._table),
-                    consents=SQL.identifier(Consent._table),
-                    number=number,
-                    partner=partner,
-                    given=given,
-                    registered=registered,
-                )
-                for number in self._partner_numbers_sql("p")
-            ),
+            """COALESCE((
+                SELECT MAX(%(registered)s)
+                  FROM %(register)s r
+                  JOIN %(partners)s p
+                    ON r.e164 IN (%(phone)s, %(mobile)s)
+                 WHERE p.id = %(partner)s
+            ), '-infinity'::date)""",
+            registered=column("r", self, "date_registered"),
+            register=SQL.identifier(self._table),
+            partners=SQL.identifier(Partner._table),
+            phone=column("p", Partner, "privacy_phone_e164"),
+            mobile=column("p", Partner, "privacy_mobile_e164"),
+            partner=column(consent_alias, Consent, "partner_id"),
         )

@@ -317,9 +317,12 @@ class PrivacyPartnerConsent(models.Model):
         ]
         if channel == "call":
             # Registering a number in the Italian opposition register withdraws
-            # the consents to calls given before.
-            revoked = self.env["privacy.opposition.register.entry"]
-            domain.append(("id", "not in", revoked._revoked_call_consents_sql()))
+            # the consents to calls given before. Odoo's queries of consents
+            # name the table by itself: the subquery refers to the consent so.
+            register = self.env["privacy.opposition.register.entry"]
+            domain.append(
+                ("date_given", ">=", register._registration_day_sql(self._table))
+            )
         return domain
 
     @api.model
