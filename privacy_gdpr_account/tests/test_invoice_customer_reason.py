@@ -1,0 +1,66 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo.tests import tagged
+
+from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRefused
+from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceCustomerReason(PrivacyContactCase):
+    """*Existing customer*: a posted customer invoice within the months of
+    Settings > Privacy makes its customer (and the contacts of its company)
+    recent customers; nothing else does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer_reason = cls.env.ref(
+            "privacy_gdpr.contact_reason_existing_customer"
+        )
+        Partner = cls.env["res.partner"]
+        cls.company = Partner.create({"name": "Bianchi Srl", "is_company": True})
+        cls.contact = Partner.create(
+            {"name": "Sara Bianchi", "parent_id": cls.company.id}
+        )
+
+    def invoice(self, partner, move_type="out_invoice", post=True, months_ago=0):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": self.today - relativedelta(months=months_ago),
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Audit", "quantity": 1, "price_unit": 100.0})
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    def usable(self, partners, channel="email"):
+        refusals = self.customer_reason._refusals(partners, channel)
+        return partners - partners.browse().union(*refusals[self.customer_reason])
+
+    def test_posted_customer_invoice_makes_a_recent_customer(self):
+        self.assertFalse(self.usable(self.contact))
+        self.invoice(self.company)
+        self.assertEqual(self.usable(self.contact | self.partner), self.contact)
+        self.customer_reason._check_usable_for(self.contact, "sms")
+
+    def test_other_documents_do_not_count(self):
+        self.invoice(self.company, post=False)
+        self.invoice(self.company, move_type="out_refund")
+        self.invoice(self.company, move_type="in_invoice")
+        self.invoice(self.company, months_ago=37)
+        with self.assertRaisesRegex(PrivacyReasonRefused, "posted customer invoice"):
+            self.customer_reason._check_usable_for(self.contact, "email")
+        self.env.company.privacy_customer_months = 40
+        self.assertEqual(self.usable(self.contact), self.contact)
+
+    def test_never_after_an_objection(self):
+        self.invoice(self.company)
+        self.record(self.contact, self.type_call, state="refused")
+        self.assertFalse(self.usable(self.contact, "call"))
+        self.assertEqual(self.usable(self.contact, "email"), self.contact)
