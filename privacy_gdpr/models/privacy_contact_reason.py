@@ -297,18 +297,17 @@ class PrivacyContactReason(models.Model):
             if not partner.commercial_partner_id.is_company
         }
         if channel in ELECTRONIC_MAIL_CHANNELS:
-            countries = self._partner_countries(partners)
+            why = self.env._(
+                "in Italy, e-mails and SMS to businesses need consent (Codice "
+                "privacy art. 130)"
+            )
             for partner in partners:
-                codes = {partner.country_id.code, countries[partner].code}
+                codes = {
+                    partner.country_id.code,
+                    partner.commercial_partner_id.country_id.code,
+                }
                 if codes & set(NO_B2B_EMAIL_COUNTRIES):
-                    refused.setdefault(
-                        partner,
-                        self.env._(
-                            "in Italy, %(channel)s to businesses need consent "
-                            "(Codice privacy art. 130)",
-                            channel=self._channel_label(channel),
-                        ),
-                    )
+                    refused.setdefault(partner, why)
         return dict.fromkeys(checking, refused)
 
     @api.model

@@ -93,7 +93,9 @@ class TestReasonDialogs(ReasonRulesCase):
         wizard = self.dialog("email", self.partner, partner_ids=self.partner.ids)
         self.assertOffersForObjector(wizard, "refused")
         wizard.privacy_contact_reason_id = self.elsewhere
-        with self.assertRaisesRegex(PrivacyReasonRefused, "objected: Single e-mail refused"):
+        with self.assertRaisesRegex(
+            PrivacyReasonRefused, "objected: Single e-mail refused"
+        ):
             wizard.action_confirm()
 
     def test_email_composer_after_objection(self):
@@ -128,9 +130,7 @@ class TestReasonDialogs(ReasonRulesCase):
         for channel, partner, values, offered in cases:
             with self.subTest(channel=channel, partner=partner.name):
                 wizard = self.dialog(channel, partner, **values)
-                self.assertEqual(
-                    self.b2b in wizard.privacy_allowed_reason_ids, offered
-                )
+                self.assertEqual(self.b2b in wizard.privacy_allowed_reason_ids, offered)
                 self.assertFalse(wizard.privacy_objection_note)
         composer = self.composer(self.it_contact, self.b2b)
         self.assertNotIn(self.b2b, composer.privacy_allowed_reason_ids)

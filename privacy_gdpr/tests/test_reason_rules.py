@@ -14,8 +14,10 @@ class TestReasonRules(ReasonRulesCase):
     may be used for, on which channel."""
 
     def test_objection_is_final_on_its_channel(self):
-        overriding = self.reason | self.request | self.env.ref(
-            "privacy_gdpr.contact_reason_legal_obligation"
+        overriding = (
+            self.reason
+            | self.request
+            | self.env.ref("privacy_gdpr.contact_reason_legal_obligation")
         )
         for channel in CHANNELS:
             with self.subTest(channel=channel):

@@ -29,9 +29,7 @@ class TestSaleCustomerReason(PrivacyContactCase):
         cls.product = cls.env["product.product"].create(
             {"name": "Privacy audit", "list_price": 100.0}
         )
-        cls.Wizard = cls.env["privacy.contact.reason.wizard"].with_user(
-            cls.user_sales
-        )
+        cls.Wizard = cls.env["privacy.contact.reason.wizard"].with_user(cls.user_sales)
 
     def order(self, partner, confirm=True, months_ago=0):
         order = self.env["sale.order"].create(
@@ -61,7 +59,9 @@ class TestSaleCustomerReason(PrivacyContactCase):
     def test_a_confirmed_order_of_the_company_counts_for_its_contacts(self):
         self.order(self.buyer)
         people = self.buyer | self.colleague | self.company | self.partner
-        self.assertEqual(self.usable(people), self.buyer | self.colleague | self.company)
+        self.assertEqual(
+            self.usable(people), self.buyer | self.colleague | self.company
+        )
         wizard = self.Wizard.browse(
             self.Wizard.privacy_contact_check(
                 "email",
