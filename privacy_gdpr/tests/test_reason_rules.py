@@ -162,5 +162,9 @@ class TestReasonRules(ReasonRulesCase):
         )
         settings.execute()
         self.assertEqual(self.env.company.privacy_customer_months, 12)
+        audit = self.env["privacy.audit.log"].search(
+            [("field_name", "=", "privacy_customer_months")]
+        )
+        self.assertEqual((audit.old_value, audit.new_value), ("36", "12"))
         with self.assertRaises(ValidationError):
             self.env.company.privacy_customer_months = 0

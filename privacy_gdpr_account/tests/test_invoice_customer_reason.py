@@ -43,6 +43,13 @@ class TestInvoiceCustomerReason(PrivacyContactCase):
         refusals = self.customer_reason._refusals(partners, channel)
         return partners - partners.browse().union(*refusals[self.customer_reason])
 
+    def test_bridge_installs_itself(self):
+        module = self.env["ir.module.module"].search(
+            [("name", "=", "privacy_gdpr_account")]
+        )
+        self.assertEqual(module.state, "installed")
+        self.assertTrue(module.auto_install)
+
     def test_posted_customer_invoice_makes_a_recent_customer(self):
         self.assertFalse(self.usable(self.contact))
         self.invoice(self.company)
