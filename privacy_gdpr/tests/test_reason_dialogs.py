@@ -140,15 +140,7 @@ class TestReasonDialogs(ReasonRulesCase):
         self.assertEqual(self.logs(partner_id=self.fr_contact.id).reason_id, self.b2b)
 
     def test_reason_channels_and_countries_in_the_dialog(self):
-        recall = self.Reason.create(
-            {
-                "name": "Product recall",
-                "code": "RECALL_IT",
-                "legal_basis": "legal_obligation",
-                "allow_email": False,
-                "country_ids": [(6, 0, [self.it.id])],
-            }
-        )
+        recall = self.create_recall()
         call_it = self.dialog("call", self.it_company, phone_number="+39 347 111")
         self.assertIn(recall, call_it.privacy_allowed_reason_ids)
         mail_it = self.dialog("email", self.it_company, partner_ids=self.it_company.ids)

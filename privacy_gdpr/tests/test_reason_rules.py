@@ -86,15 +86,7 @@ class TestReasonRules(ReasonRulesCase):
             self.assertIn("no confirmed order", refused[self.fr_person])
 
     def test_channels_and_countries(self):
-        recall = self.Reason.create(
-            {
-                "name": "Product recall",
-                "code": "RECALL_IT",
-                "legal_basis": "legal_obligation",
-                "allow_email": False,
-                "country_ids": [(6, 0, [self.it.id])],
-            }
-        )
+        recall = self.create_recall()
         self.assertIn(recall, self.usable(self.it_company, "call"))
         # Her company's country is hers when she has none.
         self.assertIn(recall, self.usable(self.it_contact, "sms"))

@@ -3,26 +3,14 @@ from dateutil.relativedelta import relativedelta
 from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRefused
-from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
+from odoo.addons.privacy_gdpr.tests.reason_common import CustomerReasonCase
 
 
 @tagged("post_install", "-at_install")
-class TestInvoiceCustomerReason(PrivacyContactCase):
+class TestInvoiceCustomerReason(CustomerReasonCase):
     """*Existing customer*: a posted customer invoice within the months of
     Settings > Privacy makes its customer (and the contacts of its company)
     recent customers; nothing else does."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.customer_reason = cls.env.ref(
-            "privacy_gdpr.contact_reason_existing_customer"
-        )
-        Partner = cls.env["res.partner"]
-        cls.company = Partner.create({"name": "Bianchi Srl", "is_company": True})
-        cls.contact = Partner.create(
-            {"name": "Sara Bianchi", "parent_id": cls.company.id}
-        )
 
     def invoice(self, partner, move_type="out_invoice", post=True, months_ago=0):
         move = self.env["account.move"].create(
@@ -39,10 +27,6 @@ class TestInvoiceCustomerReason(PrivacyContactCase):
             move.action_post()
         return move
 
-    def usable(self, partners, channel="email"):
-        refusals = self.customer_reason._refusals(partners, channel)
-        return partners - partners.browse().union(*refusals[self.customer_reason])
-
     def test_bridge_installs_itself(self):
         module = self.env["ir.module.module"].search(
             [("name", "=", "privacy_gdpr_account")]
@@ -51,10 +35,10 @@ class TestInvoiceCustomerReason(PrivacyContactCase):
         self.assertTrue(module.auto_install)
 
     def test_posted_customer_invoice_makes_a_recent_customer(self):
-        self.assertFalse(self.usable(self.contact))
+        self.assertFalse(self.usable(self.buyer))
         self.invoice(self.company)
-        self.assertEqual(self.usable(self.contact | self.partner), self.contact)
-        self.customer_reason._check_usable_for(self.contact, "sms")
+        self.assertEqual(self.usable(self.buyer | self.partner), self.buyer)
+        self.customer_reason._check_usable_for(self.buyer, "sms")
 
     def test_other_documents_do_not_count(self):
         self.invoice(self.company, post=False)
@@ -62,12 +46,12 @@ class TestInvoiceCustomerReason(PrivacyContactCase):
         self.invoice(self.company, move_type="in_invoice")
         self.invoice(self.company, months_ago=37)
         with self.assertRaisesRegex(PrivacyReasonRefused, "posted customer invoice"):
-            self.customer_reason._check_usable_for(self.contact, "email")
+            self.customer_reason._check_usable_for(self.buyer, "email")
         self.env.company.privacy_customer_months = 40
-        self.assertEqual(self.usable(self.contact), self.contact)
+        self.assertEqual(self.usable(self.buyer), self.buyer)
 
     def test_never_after_an_objection(self):
         self.invoice(self.company)
-        self.record(self.contact, self.type_call, state="refused")
-        self.assertFalse(self.usable(self.contact, "call"))
-        self.assertEqual(self.usable(self.contact, "email"), self.contact)
+        self.record(self.buyer, self.type_call, state="refused")
+        self.assertFalse(self.usable(self.buyer, "call"))
+        self.assertEqual(self.usable(self.buyer, "email"), self.buyer)

@@ -3,11 +3,11 @@ from dateutil.relativedelta import relativedelta
 from odoo.tests import tagged
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRefused
-from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
+from odoo.addons.privacy_gdpr.tests.reason_common import CustomerReasonCase
 
 
 @tagged("post_install", "-at_install")
-class TestSaleCustomerReason(PrivacyContactCase):
+class TestSaleCustomerReason(CustomerReasonCase):
     """*Existing customer* (ePrivacy art. 13(2)): usable for people whose
     company or themselves confirmed an order within the months of Settings >
     Privacy, and never after they objected."""
@@ -15,17 +15,6 @@ class TestSaleCustomerReason(PrivacyContactCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer_reason = cls.env.ref(
-            "privacy_gdpr.contact_reason_existing_customer"
-        )
-        Partner = cls.env["res.partner"]
-        cls.company = Partner.create({"name": "Dupont SA", "is_company": True})
-        cls.buyer = Partner.create(
-            {"name": "Julie Dupont", "parent_id": cls.company.id}
-        )
-        cls.colleague = Partner.create(
-            {"name": "Marc Dupont", "parent_id": cls.company.id}
-        )
         cls.product = cls.env["product.product"].create(
             {"name": "Privacy audit", "list_price": 100.0}
         )
@@ -45,10 +34,6 @@ class TestSaleCustomerReason(PrivacyContactCase):
                 months=months_ago, days=1
             )
         return order
-
-    def usable(self, partners, channel="email"):
-        refusals = self.customer_reason._refusals(partners, channel)
-        return partners - partners.browse().union(*refusals[self.customer_reason])
 
     def test_without_order_the_reason_is_refused(self):
         self.order(self.buyer, confirm=False)  # a quotation is no sale
