@@ -311,12 +311,30 @@ class PrivacyContactReason(models.Model):
         return dict.fromkeys(checking, refused)
 
     @api.model
-    def _usable_reasons(self, partners, channel):
+    def _usable_reasons(self, partners, channel, strangers=False):
         """The active reasons that may be used for all of ``partners`` on
-        ``channel``."""
+        ``channel``, and for people who are not contacts yet when
+        ``strangers``."""
         reasons = self.search([("active", "=", True)])
         refusals = reasons._refusals(partners, channel)
-        return reasons.filtered(lambda reason: not refusals[reason])
+        return reasons.filtered(
+            lambda reason: (
+                not refusals[reason]
+                and (not strangers or reason._usable_for_strangers(channel))
+            )
+        )
+
+    def _usable_for_strangers(self, channel):
+        """Whether this reason may be offered for people who are not contacts
+        yet: nothing is known of them, so only a reason for the channel that
+        checks nothing of the person. (Their contact is created when they are
+        contacted, and :meth:`_check_usable_for` decides then.)"""
+        self.ensure_one()
+        return (
+            self[CHANNEL_FIELDS[channel]]
+            and self.condition == "none"
+            and not self.country_ids
+        )
 
     def _check_usable_for(self, partners, channel, names=()):
         """Refuse to contact ``partners`` on ``channel`` unless ``self`` is an

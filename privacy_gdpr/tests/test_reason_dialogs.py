@@ -139,6 +139,17 @@ class TestReasonDialogs(ReasonRulesCase):
         self.composer(self.fr_contact, self.b2b).action_send_mail()
         self.assertEqual(self.logs(partner_id=self.fr_contact.id).reason_id, self.b2b)
 
+    def test_people_not_contacts_yet_get_reasons_that_check_nothing(self):
+        recall = self.create_recall()
+        # An e-mail about a document to an address of nobody known.
+        wizard = self.dialog("email", self.fr_company, emails=["nobody@example.fr"])
+        self.assertFalse(wizard.privacy_reason_partner_ids)
+        self.assertEqual(wizard.privacy_new_contacts, "nobody@example.fr")
+        self.assertIn(self.reason, wizard.privacy_allowed_reason_ids)
+        self.assertIn(self.elsewhere, wizard.privacy_allowed_reason_ids)
+        for reason in (self.vital, self.customer, self.b2b, recall):
+            self.assertNotIn(reason, wizard.privacy_allowed_reason_ids)
+
     def test_reason_channels_and_countries_in_the_dialog(self):
         recall = self.create_recall()
         call_it = self.dialog("call", self.it_company, phone_number="+39 347 111")
