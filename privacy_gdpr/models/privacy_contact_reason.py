@@ -298,18 +298,17 @@ class PrivacyContactReason(models.Model):
             if not partner.commercial_partner_id.is_company
         }
         if channel in ELECTRONIC_MAIL_CHANNELS:
-            countries = self._partner_countries(partners)
+            why = self.env._(
+                "in Italy, e-mails and SMS to businesses need consent (Codice "
+                "privacy art. 130)"
+            )
             for partner in partners:
-                codes = {partner.country_id.code, countries[partner].code}
+                codes = {
+                    partner.country_id.code,
+                    partner.commercial_partner_id.country_id.code,
+                }
                 if codes & set(NO_B2B_EMAIL_COUNTRIES):
-                    refused.setdefault(
-                        partner,
-                        self.env._(
-                            "in Italy, %(channel)s to businesses need consent "
-                            "(Codice privacy art. 130)",
-                            channel=self._channel_label(channel),
-                        ),
-                    )
+                    refused.setdefault(partner, why)
         return dict.fromkeys(checking, refused)
 
     def _refuse_by_call_rules(self, partners, channel):
@@ -320,12 +319,30 @@ class PrivacyContactReason(models.Model):
         return self.env["privacy.call.rules"]._refusals(self, partners)
 
     @api.model
-    def _usable_reasons(self, partners, channel):
+    def _usable_reasons(self, partners, channel, strangers=False):
         """The active reasons that may be used for all of ``partners`` on
-        ``channel``."""
+        ``channel``, and for people who are not contacts yet when
+        ``strangers``."""
         reasons = self.search([("active", "=", True)])
         refusals = reasons._refusals(partners, channel)
-        return reasons.filtered(lambda reason: not refusals[reason])
+        return reasons.filtered(
+            lambda reason: (
+                not refusals[reason]
+                and (not strangers or reason._usable_for_strangers(channel))
+            )
+        )
+
+    def _usable_for_strangers(self, channel):
+        """Whether this reason may be offered for people who are not contacts
+        yet: nothing is known of them, so only a reason for the channel that
+        checks nothing of the person. (Their contact is created when they are
+        contacted, and :meth:`_check_usable_for` decides then.)"""
+        self.ensure_one()
+        return (
+            self[CHANNEL_FIELDS[channel]]
+            and self.condition == "none"
+            and not self.country_ids
+        )
 
     def _check_usable_for(self, partners, channel, names=()):
         """Refuse to contact ``partners`` on ``channel`` unless ``self`` is an

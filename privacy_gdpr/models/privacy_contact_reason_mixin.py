@@ -73,7 +73,9 @@ class PrivacyContactReasonMixin(models.AbstractModel):
             form.privacy_new_contacts = ", ".join(new_contacts)
             form.privacy_reason_required = bool(needing or new_contacts)
             Reason = self.env["privacy.contact.reason"]
-            form.privacy_allowed_reason_ids = Reason._usable_reasons(needing, channel)
+            form.privacy_allowed_reason_ids = Reason._usable_reasons(
+                needing, channel, strangers=bool(new_contacts)
+            )
             form.privacy_objection_note = "\n".join(
                 f"{partner.display_name}: {text}"
                 for partner, text in Reason._objection_texts(needing, channel).items()

@@ -203,9 +203,7 @@ class PrivacyTelephony(models.AbstractModel):
         details = {
             partner.id: {"objections": [], "reasons": []} for partner in partners
         }
-        objections = self.env["privacy.partner.consent"]._objections(
-            partners, channel
-        )
+        objections = self.env["privacy.partner.consent"]._objections(partners, channel)
         for consent in objections:
             details[consent.partner_id.id]["objections"].append(
                 {

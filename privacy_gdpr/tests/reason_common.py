@@ -73,3 +73,40 @@ class ReasonRulesCase(PrivacyContactCase):
     def usable(self, partners, channel):
         """The reasons the dialogs offer for ``partners`` on ``channel``."""
         return self.Reason._usable_reasons(partners, channel)
+
+    def create_recall(self):
+        """A reason for Italy, for SMS and calls only."""
+        return self.Reason.create(
+            {
+                "name": "Product recall",
+                "code": "RECALL_IT",
+                "legal_basis": "legal_obligation",
+                "allow_email": False,
+                "country_ids": [(6, 0, [self.it.id])],
+            }
+        )
+
+
+class CustomerReasonCase(PrivacyContactCase):
+    """*Existing customer*, and a company with two contacts, for the bridges
+    whose documents make recent customers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer_reason = cls.env.ref(
+            "privacy_gdpr.contact_reason_existing_customer"
+        )
+        Partner = cls.env["res.partner"]
+        cls.company = Partner.create({"name": "Dupont SA", "is_company": True})
+        cls.buyer = Partner.create(
+            {"name": "Julie Dupont", "parent_id": cls.company.id}
+        )
+        cls.colleague = Partner.create(
+            {"name": "Marc Dupont", "parent_id": cls.company.id}
+        )
+
+    def usable(self, partners, channel="email"):
+        """The ones of ``partners`` *Existing customer* may be used for."""
+        refusals = self.customer_reason._refusals(partners, channel)
+        return partners - partners.browse().union(*refusals[self.customer_reason])

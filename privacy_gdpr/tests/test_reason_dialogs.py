@@ -93,7 +93,9 @@ class TestReasonDialogs(ReasonRulesCase):
         wizard = self.dialog("email", self.partner, partner_ids=self.partner.ids)
         self.assertOffersForObjector(wizard, "refused")
         wizard.privacy_contact_reason_id = self.elsewhere
-        with self.assertRaisesRegex(PrivacyReasonRefused, "objected: Single e-mail refused"):
+        with self.assertRaisesRegex(
+            PrivacyReasonRefused, "objected: Single e-mail refused"
+        ):
             wizard.action_confirm()
 
     def test_email_composer_after_objection(self):
@@ -128,9 +130,7 @@ class TestReasonDialogs(ReasonRulesCase):
         for channel, partner, values, offered in cases:
             with self.subTest(channel=channel, partner=partner.name):
                 wizard = self.dialog(channel, partner, **values)
-                self.assertEqual(
-                    self.b2b in wizard.privacy_allowed_reason_ids, offered
-                )
+                self.assertEqual(self.b2b in wizard.privacy_allowed_reason_ids, offered)
                 self.assertFalse(wizard.privacy_objection_note)
         composer = self.composer(self.it_contact, self.b2b)
         self.assertNotIn(self.b2b, composer.privacy_allowed_reason_ids)
@@ -139,16 +139,19 @@ class TestReasonDialogs(ReasonRulesCase):
         self.composer(self.fr_contact, self.b2b).action_send_mail()
         self.assertEqual(self.logs(partner_id=self.fr_contact.id).reason_id, self.b2b)
 
+    def test_people_not_contacts_yet_get_reasons_that_check_nothing(self):
+        recall = self.create_recall()
+        # An e-mail about a document to an address of nobody known.
+        wizard = self.dialog("email", self.fr_company, emails=["nobody@example.fr"])
+        self.assertFalse(wizard.privacy_reason_partner_ids)
+        self.assertEqual(wizard.privacy_new_contacts, "nobody@example.fr")
+        self.assertIn(self.reason, wizard.privacy_allowed_reason_ids)
+        self.assertIn(self.elsewhere, wizard.privacy_allowed_reason_ids)
+        for reason in (self.vital, self.customer, self.b2b, recall):
+            self.assertNotIn(reason, wizard.privacy_allowed_reason_ids)
+
     def test_reason_channels_and_countries_in_the_dialog(self):
-        recall = self.Reason.create(
-            {
-                "name": "Product recall",
-                "code": "RECALL_IT",
-                "legal_basis": "legal_obligation",
-                "allow_email": False,
-                "country_ids": [(6, 0, [self.it.id])],
-            }
-        )
+        recall = self.create_recall()
         call_it = self.dialog("call", self.it_company, phone_number="+39 347 111")
         self.assertIn(recall, call_it.privacy_allowed_reason_ids)
         mail_it = self.dialog("email", self.it_company, partner_ids=self.it_company.ids)

@@ -88,15 +88,7 @@ class TestReasonRules(ReasonRulesCase):
             self.assertIn("no confirmed order", refused[self.fr_person])
 
     def test_channels_and_countries(self):
-        recall = self.Reason.create(
-            {
-                "name": "Product recall",
-                "code": "RECALL_IT",
-                "legal_basis": "legal_obligation",
-                "allow_email": False,
-                "country_ids": [(6, 0, [self.it.id])],
-            }
-        )
+        recall = self.create_recall()
         self.assertIn(recall, self.usable(self.it_company, "call"))
         # Her company's country is hers when she has none.
         self.assertIn(recall, self.usable(self.it_contact, "sms"))
@@ -164,5 +156,9 @@ class TestReasonRules(ReasonRulesCase):
         )
         settings.execute()
         self.assertEqual(self.env.company.privacy_customer_months, 12)
+        audit = self.env["privacy.audit.log"].search(
+            [("field_name", "=", "privacy_customer_months")]
+        )
+        self.assertEqual((audit.old_value, audit.new_value), ("36", "12"))
         with self.assertRaises(ValidationError):
             self.env.company.privacy_customer_months = 0

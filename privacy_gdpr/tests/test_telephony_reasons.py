@@ -109,9 +109,7 @@ class TestTelephonyReasons(TelephonyReasonCase):
                     (error.field, error.code, error.status),
                     ("reason", "reason_refused", 409),
                 )
-                self.assertEqual(
-                    error.details["objections"][0]["state"], "withdrawn"
-                )
+                self.assertEqual(error.details["objections"][0]["state"], "withdrawn")
                 self.assertEqual(set(error.details["reasons"]), OVERRIDING)
         self.assertEqual(Log.search_count([]), before)
         answer = self.service.log_contact(
@@ -146,12 +144,22 @@ class TestTelephonyApiReasons(TelephonyApiCase, TelephonyReasonCase):
         self.assertEqual(set(error["reasons"]), OVERRIDING)
         self.assertEqual(self.log_count(), before)
         response = self.request(
-            LOG, {"reason": "B2B_PROSPECT", "channel": "email", "email": "info@bianchi.example.it"}
+            LOG,
+            {
+                "reason": "B2B_PROSPECT",
+                "channel": "email",
+                "email": "info@bianchi.example.it",
+            },
         )
         error = self.assertError(response, 409, "reason_refused", "reason")
         self.assertIn("Italy", error["message"])
         response = self.request(
-            LOG, {"reason": "B2B_PROSPECT", "channel": "call", "partner_id": self.it_company.id}
+            LOG,
+            {
+                "reason": "B2B_PROSPECT",
+                "channel": "call",
+                "partner_id": self.it_company.id,
+            },
         )
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(self.log_count(), before + 1)
