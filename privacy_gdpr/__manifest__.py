@@ -2,7 +2,7 @@
     "name": "Privacy GDPR",
     "summary": "GDPR consents on contacts, checked before every e-mail, SMS, "
     "call and mailing",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.3.0",
     "category": "Marketing/Privacy",
     "website": "https://github.com/privacy-gdpr/privacy_gdpr",
     "author": "privacy_gdpr contributors",
@@ -29,6 +29,8 @@
         "wizard/privacy_contact_reason_wizard_views.xml",
         "wizard/mail_compose_message_views.xml",
         "views/res_partner_views.xml",
+        "wizard/privacy_opposition_import_views.xml",
+        "views/privacy_opposition_register_entry_views.xml",
         "views/res_config_settings_views.xml",
         "views/privacy_consent_export_views.xml",
         "wizard/privacy_consent_export_wizard_views.xml",

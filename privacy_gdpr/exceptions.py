@@ -36,3 +36,16 @@ class PrivacyWebInputError(UserError):
     def __init__(self, message, fields):
         super().__init__(message)
         self.fields = list(fields)
+
+
+class PrivacyReasonRefused(UserError):
+    """A contact was refused: the contact reason given may not be used for some
+    of the people contacted on this channel (they objected, they are not
+    customers, the reason is not for this channel or their country...).
+
+    ``refusals``: ``{partner: why}`` of the people it may not be used for.
+    """
+
+    def __init__(self, message, refusals):
+        super().__init__(message)
+        self.refusals = refusals

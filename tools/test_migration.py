@@ -178,6 +178,27 @@ def problems_after_upgrade(database, before):
     )
     if textless:
         problems.append(f"{textless} consent types without a text version")
+    # 18.0.2.3: the shipped contact reasons say what a new database says.
+    reasons = {
+        code: rest
+        for code, *rest in query(
+            database,
+            "SELECT code, is_marketing, condition, allow_email, allow_sms, "
+            "allow_call FROM privacy_contact_reason",
+        )
+    }
+    expected = {
+        "CONTRACT": [False, "none", True, True, True],
+        "EXISTING_CUSTOMER": [True, "recent_customer", True, True, True],
+        "B2B_PROSPECT": [True, "business", True, True, True],
+        "CONSENT_ELSEWHERE": [True, "none", True, True, True],
+        "VITAL_INTERESTS": [False, "none", False, True, True],
+    }
+    problems += [
+        f"the contact reason {code} is {reasons.get(code)}, not {values}"
+        for code, values in expected.items()
+        if reasons.get(code) != values
+    ]
     return problems, after
 
 

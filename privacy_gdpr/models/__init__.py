@@ -7,6 +7,8 @@ from . import privacy_consent_type
 from . import privacy_contact_reason
 from . import privacy_supervisory_authority
 from . import privacy_partner_consent
+from . import privacy_opposition_register_entry
+from . import privacy_call_rules
 from . import privacy_consent_history
 from . import privacy_contact_log
 from . import privacy_consent_request

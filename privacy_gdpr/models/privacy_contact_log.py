@@ -63,10 +63,12 @@ class PrivacyContactLog(models.Model):
         :return: the rows written
         :raise PrivacyReasonRequired: some need a reason and ``reason`` is empty
         :raise UserError: ``reason`` is archived
+        :raise PrivacyReasonRefused: ``reason`` may not be used for some of
+            them (see ``privacy.contact.reason._refusals``)
         """
         needing = partners._privacy_needing_reason(channel)
         if needing:
-            reason._check_usable_for(needing.mapped("display_name"), channel)
+            reason._check_usable_for(needing, channel)
         return self._log_contacts(needing, channel, reason, **log_values)
 
     @api.model

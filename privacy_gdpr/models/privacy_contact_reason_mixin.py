@@ -30,8 +30,23 @@ class PrivacyContactReasonMixin(models.AbstractModel):
     privacy_contact_reason_id = fields.Many2one(
         "privacy.contact.reason",
         string="Contact reason",
-        domain=[("active", "=", True)],
+        domain="[('id', 'in', privacy_allowed_reason_ids)]",
         help="Why the people without a valid consent are contacted all the same.",
+    )
+    privacy_allowed_reason_ids = fields.Many2many(
+        "privacy.contact.reason",
+        string="Usable contact reasons",
+        compute="_compute_privacy_contacts",
+        help="The active contact reasons that may be used for all the people "
+        "without a valid consent on this channel.",
+    )
+    privacy_objection_note = fields.Text(
+        string="Objections",
+        compute="_compute_privacy_contacts",
+        help="Who refused or withdrew a consent for this channel, and since "
+        "when: only reasons that are not marketing, on the basis of a contract, "
+        "a legal obligation, vital interests or a public task, may be used "
+        "for them.",
     )
     privacy_contact_note = fields.Text(string="Contact note")
 
@@ -57,16 +72,22 @@ class PrivacyContactReasonMixin(models.AbstractModel):
             form.privacy_reason_partner_ids = needing
             form.privacy_new_contacts = ", ".join(new_contacts)
             form.privacy_reason_required = bool(needing or new_contacts)
+            Reason = self.env["privacy.contact.reason"]
+            form.privacy_allowed_reason_ids = Reason._usable_reasons(
+                needing, channel, strangers=bool(new_contacts)
+            )
+            form.privacy_objection_note = "\n".join(
+                f"{partner.display_name}: {text}"
+                for partner, text in Reason._objection_texts(needing, channel).items()
+            )
 
     def _privacy_check_reason(self):
         """Refuse to go on without a usable contact reason when one is needed."""
         for form in self:
             if form.privacy_reason_required:
-                names = form.privacy_reason_partner_ids.mapped("display_name")
-                if form.privacy_new_contacts:
-                    names.append(form.privacy_new_contacts)
+                names = [form.privacy_new_contacts] if form.privacy_new_contacts else []
                 form.privacy_contact_reason_id._check_usable_for(
-                    names, form._privacy_channel()
+                    form.privacy_reason_partner_ids, form._privacy_channel(), names
                 )
 
     def _privacy_reason_context(self):

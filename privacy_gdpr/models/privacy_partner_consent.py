@@ -297,7 +297,9 @@ class PrivacyPartnerConsent(models.Model):
         """Consents valid for ``channel`` on ``date`` (default: today).
 
         Valid means given, of an active type allowing the channel (and among
-        ``consent_types`` when given), and not expired on that date. Today is
+        ``consent_types`` when given), and not expired on that date; for calls,
+        not given before its partner's number was listed in the Italian
+        opposition register (``privacy.opposition.register.entry``). Today is
         the current company's day (``res.company._privacy_today``), whoever asks.
         """
         if channel not in CHANNEL_FIELDS:
@@ -306,13 +308,22 @@ class PrivacyPartnerConsent(models.Model):
         type_domain = [(CHANNEL_FIELDS[channel], "=", True), ("active", "=", True)]
         if consent_types is not None:
             type_domain.append(("id", "in", consent_types.ids))
-        return [
+        domain = [
             ("state", "=", "given"),
             ("type_id", "any", type_domain),
             "|",
             ("date_expiry", "=", False),
             ("date_expiry", ">", date),
         ]
+        if channel == "call":
+            # Registering a number in the Italian opposition register withdraws
+            # the consents to calls given before. Odoo's queries of consents
+            # name the table by itself: the subquery refers to the consent so.
+            register = self.env["privacy.opposition.register.entry"]
+            domain.append(
+                ("date_given", ">=", register._registration_day_sql(self._table))
+            )
+        return domain
 
     @api.model
     def _partner_domain(self, channel, date=None, consent_types=None):
@@ -405,16 +416,28 @@ class PrivacyPartnerConsent(models.Model):
         return [("privacy_consent_ids", "any", self._expired_domain())]
 
     @api.model
-    def _objections(self, partners):
-        """The refusals and withdrawals of ``partners``, of active types: a new
-        request to them needs a confirmation naming them."""
+    def _objections(self, partners, channel=None):
+        """The refusals and withdrawals of ``partners``, of active types (allowing
+        ``channel`` when given): a new request to them needs a confirmation
+        naming them, and they object to direct marketing on the channels of
+        these types (GDPR art. 21(3)), which no contact reason overrides but
+        those of :meth:`privacy.contact.reason._overrides_objection`."""
+        type_domain = [("active", "=", True)]
+        if channel:
+            type_domain.append((CHANNEL_FIELDS[channel], "=", True))
         return self.search(
             [
                 ("partner_id", "in", partners.ids),
                 ("state", "in", ("refused", "withdrawn")),
-                ("type_id.active", "=", True),
+                ("type_id", "any", type_domain),
             ]
         )
+
+    def _objection_day(self):
+        """The day the person refused or withdrew this consent (the company's
+        day of the proof of that answer)."""
+        self.ensure_one()
+        return self.env.company._privacy_today(self.proof_date or self.write_date)
 
     @api.model
     def _unanswered_partner_domain(self):

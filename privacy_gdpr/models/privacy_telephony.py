@@ -8,7 +8,7 @@ from odoo.tools import SQL, email_normalize
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..channels import CHANNEL_FIELDS, LOGGED_CHANNELS, SWITCHED_CHANNELS
-from ..exceptions import PrivacyApiError
+from ..exceptions import PrivacyApiError, PrivacyReasonRefused
 
 # Settings > Privacy: "Calls and telephony check consent" governs the whole API.
 TELEPHONY_CHECK = "call"
@@ -158,6 +158,8 @@ class PrivacyTelephony(models.AbstractModel):
         reason_required = self._check_active(channel) and not (
             partners._privacy_allowed(channel)
         )
+        if reason_required:
+            self._check_reason(reason_record, partners, channel)
         log = self.env["privacy.contact.log"]._log_contacts(
             partners,
             channel,
@@ -174,6 +176,50 @@ class PrivacyTelephony(models.AbstractModel):
             "date": log.date.isoformat(),
             "reason_required": reason_required,
         }
+
+    @api.model
+    def _check_reason(self, reason, partner, channel):
+        """Refuse to log a contact of ``partner`` for ``reason`` when the reason
+        may not be used for them (they objected, the reason is not for this
+        channel...): a conflict with the person's state, HTTP 409."""
+        try:
+            reason._check_usable_for(partner, channel)
+        except PrivacyReasonRefused as error:
+            details = self._reason_details(partner, channel)[partner.id]
+            raise PrivacyApiError(
+                error.args[0],
+                "reason",
+                code="reason_refused",
+                status=409,
+                **details,
+            ) from error
+
+    @api.model
+    def _reason_details(self, partners, channel):
+        """``{partner id: {"objections": [...], "reasons": [codes]}}``: what
+        each of ``partners`` refused or withdrew for ``channel`` (type, state,
+        day), and the codes of the contact reasons that may be used for them on
+        it (none on the channels that are not logged)."""
+        details = {
+            partner.id: {"objections": [], "reasons": []} for partner in partners
+        }
+        objections = self.env["privacy.partner.consent"]._objections(partners, channel)
+        for consent in objections:
+            details[consent.partner_id.id]["objections"].append(
+                {
+                    "type_code": consent.type_id.code,
+                    "type_name": consent.type_id.name,
+                    "state": consent.state,
+                    "date": consent._objection_day().isoformat(),
+                }
+            )
+        if channel in dict(LOGGED_CHANNELS):
+            Reason = self.env["privacy.contact.reason"]
+            reasons = Reason.search([("active", "=", True)])
+            for reason, refused in reasons._refusals(partners, channel).items():
+                for partner in partners - self.env["res.partner"].union(*refused):
+                    details[partner.id]["reasons"].append(reason.code)
+        return details
 
     # ------------------------------------------------------------
     # Access and input
@@ -585,4 +631,24 @@ class PrivacyTelephony(models.AbstractModel):
             "reason_required": not allowed,
             "partners": answers,
             "truncated": truncated,
+            "reasons": self._add_reason_details(channel, answers),
         }
+
+    @api.model
+    def _add_reason_details(self, channel, answers):
+        """Give each answer needing a reason its objections and the reasons that
+        may be used for it (:meth:`_reason_details`), the others none.
+
+        :return: the codes of the reasons that may be used for all of them
+            (none when nobody found needs one)
+        """
+        needing = self.env["res.partner"].browse(
+            answer["id"] for answer in answers if answer["reason_required"]
+        )
+        details = self._reason_details(needing, channel) if needing else {}
+        for answer in answers:
+            answer.update(details.get(answer["id"], {"objections": [], "reasons": []}))
+        if not needing:
+            return []
+        common = set.intersection(*(set(d["reasons"]) for d in details.values()))
+        return [code for code in details[needing[0].id]["reasons"] if code in common]

@@ -59,6 +59,13 @@ class ResCompany(models.Model):
         help="Days during which the link to the preference page in the footer "
         "of a marketing e-mail can be used, from the day the e-mail was sent.",
     )
+    privacy_customer_months = fields.Integer(
+        string="Customers are recent for (months)",
+        default=36,
+        help="The reasons for existing customers may be used for people (or "
+        "their company) with a confirmed order or a posted customer invoice "
+        "within these months, and who did not object (ePrivacy art. 13(2)).",
+    )
     # The information given with every consent (GDPR art. 13).
     privacy_controller_identity = fields.Text(
         string="Data controller",
@@ -79,6 +86,7 @@ class ResCompany(models.Model):
         "privacy_request_validity_days",
         "privacy_renewal_days",
         "privacy_preferences_link_days",
+        "privacy_customer_months",
     )
     def _check_privacy_request_days(self):
         for company in self:
@@ -92,6 +100,10 @@ class ResCompany(models.Model):
                         "The validity of consent request and preference links and "
                         "the renewal notice must be at least one day."
                     )
+                )
+            if company.privacy_customer_months < 1:
+                raise ValidationError(
+                    _("Customers must be recent for at least one month.")
                 )
 
     @api.model

@@ -23,11 +23,21 @@ class ResConfigSettings(models.TransientModel):
     privacy_preferences_link_days = company_setting(
         "privacy_preferences_link_days", fields.Integer
     )
+    privacy_customer_months = company_setting("privacy_customer_months", fields.Integer)
     privacy_controller_identity = company_setting(
         "privacy_controller_identity", fields.Text
     )
     privacy_policy_url = company_setting("privacy_policy_url", fields.Char)
     privacy_dpo_contact = company_setting("privacy_dpo_contact", fields.Char)
+    privacy_opposition_import_date = fields.Datetime(
+        string="Opposition register imported on",
+        compute="_compute_privacy_opposition_import_date",
+    )
+
+    def _compute_privacy_opposition_import_date(self):
+        self.privacy_opposition_import_date = self.env[
+            "privacy.opposition.register.entry"
+        ]._last_import_date()
 
     def action_privacy_open_request_templates(self):
         """The e-mail templates of consent requests, to edit their wording."""

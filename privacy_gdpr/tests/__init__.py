@@ -30,3 +30,8 @@ from . import test_personal_links
 from . import test_audit_log
 from . import test_reference_day
 from . import test_web_form_consent
+from . import test_reason_rules
+from . import test_reason_dialogs
+from . import test_telephony_reasons
+from . import test_opposition_register
+from . import test_call_rules

@@ -43,6 +43,9 @@ ORM_MATRIX = {
     "export_file": {"privacy": R, "manager": RWCU},
     "export_wizard": {"privacy": RWCU},
     "settings": {"settings_admin": RWC},
+    # The Italian register is national: shared by the companies.
+    "register_entry": {"privacy": R, "manager": RWCU, "other_company": RWCU},
+    "register_import": {"manager": RWCU},
 }
 
 
@@ -75,6 +78,12 @@ class TestAccess(AccessCase):
             .with_user(cls.user_privacy)
             .create({}),
             "settings": cls.env["res.config.settings"],
+            "register_entry": cls.env["privacy.opposition.register.entry"].create(
+                {"e164": "+393475551212", "date_registered": "2026-10-01"}
+            ),
+            "register_import": cls.env["privacy.opposition.import"]
+            .with_user(cls.user_manager)
+            .create({"file": b"MzQ3IDU1NSAxMjEyOzIwMjYtMTAtMDE="}),
         }
 
     def allowed(self, user, records, operation):

@@ -146,3 +146,27 @@ class TestContactTours(HttpCase):
         params.pop("context")
         self.make_jsonrpc_request("/mail/message/post", params)
         self.assertEqual(len(self.Log.search([])), 1)
+
+    def test_call_after_objection_offers_only_overriding_reasons(self):
+        paul = self.env["res.partner"].create(
+            {"name": "Tour Paul", "mobile": "+33 6 33 33 33 33"}
+        )
+        calls = self.env["privacy.consent.type"].search([("code", "=", "TOUR_CALL")])
+        self.env["privacy.partner.consent"].create(
+            {
+                "partner_id": paul.id,
+                "type_id": calls.id,
+                "state": "withdrawn",
+                "method": "oral",
+                "proof_reference": "CALL-2025-0002",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-contacts.action_contacts/{paul.id}",
+            "privacy_gdpr_call_after_objection",
+            login="privacy_tour",
+        )
+        self.assertRecordValues(
+            self.Log.search([]),
+            [{"partner_id": paul.id, "channel": "call", "reason_id": self.reason.id}],
+        )

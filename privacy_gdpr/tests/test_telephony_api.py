@@ -69,6 +69,8 @@ class TestTelephonyApi(TelephonyApiCase):
                 "reason_required": True,
                 "partners": [],
                 "truncated": False,
+                # Nobody to log a contact of: no reason to offer.
+                "reasons": [],
             },
         )
         answer = self.request(CHECK, {"channel": "call", "phone": DUPLICATE_NUMBER})

@@ -39,6 +39,12 @@ class PrivacyContactReasonWizard(models.TransientModel):
     emails = fields.Text(readonly=True)
     is_note = fields.Boolean(readonly=True)
     phone_number = fields.Char(string="Number")
+    privacy_register_warning = fields.Char(
+        string="Opposition register",
+        compute="_compute_privacy_register_warning",
+        help="Calling an Italian number while the answer of the opposition "
+        "register is missing or stale.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -160,6 +166,28 @@ class PrivacyContactReasonWizard(models.TransientModel):
     @api.depends("channel", "res_model", "res_id", "partner_ids", "emails", "is_note")
     def _compute_privacy_contacts(self):
         return super()._compute_privacy_contacts()
+
+    @api.depends("channel", "res_model", "res_id", "phone_number")
+    def _compute_privacy_register_warning(self):
+        Entry = self.env["privacy.opposition.register.entry"]
+        for wizard in self:
+            wizard.privacy_register_warning = (
+                wizard.channel == "call"
+                and Entry._calls_register_numbers(wizard._called_numbers())
+                and Entry._stale_warning()
+            )
+
+    def _called_numbers(self):
+        """The E.164 numbers of the call: the number dialled, read in the
+        country of the person called, else the numbers of the people called."""
+        self.ensure_one()
+        partners = self._privacy_contacts()[0]
+        if self.phone_number:
+            country = partners[:1].country_id or None
+            return [self.env["privacy.telephony"]._e164(self.phone_number, country)]
+        return partners.mapped("privacy_phone_e164") + partners.mapped(
+            "privacy_mobile_e164"
+        )
 
     def action_confirm(self):
         """Confirm the contact: check the reason, log a call, and give the reason

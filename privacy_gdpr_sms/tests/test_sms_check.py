@@ -1,6 +1,9 @@
 from odoo.tests import tagged
 
-from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
+from odoo.addons.privacy_gdpr.exceptions import (
+    PrivacyReasonRefused,
+    PrivacyReasonRequired,
+)
 from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
 
 
@@ -116,3 +119,53 @@ class TestSmsCheck(SmsCheckCase):
                     ],
                 )
                 self.assertEqual(logs.message_id.res_id, self.partner.id)
+
+
+@tagged("post_install", "-at_install")
+class TestSmsObjection(SmsCheckCase):
+    """SMS to a person who refused SMS: only reasons that override an objection
+    are offered and accepted (GDPR art. 21(3))."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.record(cls.partner, cls.type_sms, state="refused")
+        cls.marketing = cls.env.ref("privacy_gdpr.contact_reason_consent_elsewhere")
+
+    def test_objection_is_shown_and_final(self):
+        composer = self.composer(self.partner, default_number_field_name="mobile")
+        self.assertIn("Camille Durand", composer.privacy_objection_note)
+        self.assertIn("SMS refused", composer.privacy_objection_note)
+        self.assertIn(self.reason, composer.privacy_allowed_reason_ids)
+        self.assertNotIn(self.marketing, composer.privacy_allowed_reason_ids)
+        before = len(self.sms_to(self.partner))
+        composer.privacy_contact_reason_id = self.marketing
+        with self.assertRaisesRegex(PrivacyReasonRefused, "objected: SMS refused"):
+            composer.action_send_sms_privacy()
+        self.assertEqual(len(self.sms_to(self.partner)), before)
+        composer.privacy_contact_reason_id = self.reason
+        composer.action_send_sms_privacy()
+        self.assertEqual(len(self.sms_to(self.partner)), before + 1)
+        self.assertEqual(self.logs(partner_id=self.partner.id).reason_id, self.reason)
+
+    def test_business_prospect_never_for_sms_to_italy(self):
+        company = self.env["res.partner"].create(
+            {
+                "name": "Bianchi Srl",
+                "is_company": True,
+                "country_id": self.env.ref("base.it").id,
+                "mobile": "+39 347 111 1111",
+            }
+        )
+        b2b = self.env.ref("privacy_gdpr.contact_reason_b2b_prospect")
+        composer = self.composer(company, default_number_field_name="mobile")
+        self.assertNotIn(b2b, composer.privacy_allowed_reason_ids)
+        composer.privacy_contact_reason_id = b2b
+        with self.assertRaisesRegex(PrivacyReasonRefused, "Italy"):
+            composer.action_send_sms_privacy()
+        company.country_id = self.env.ref("base.fr")
+        composer = self.composer(company, default_number_field_name="mobile")
+        self.assertIn(b2b, composer.privacy_allowed_reason_ids)
+        composer.privacy_contact_reason_id = b2b
+        composer.action_send_sms_privacy()
+        self.assertEqual(self.logs(partner_id=company.id).reason_id, b2b)

@@ -138,3 +138,44 @@ registry.category("web_tour.tours").add("privacy_gdpr_chatter_without_consent", 
         },
     ],
 });
+
+registry.category("web_tour.tours").add("privacy_gdpr_call_after_objection", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_field_widget[name=mobile] input",
+            run: "click",
+        },
+        {
+            content: "Call a contact who withdrew the call consent",
+            trigger: ".o_form_view .o_field_widget[name=mobile] a.o_phone_form_link",
+            run(helpers) {
+                recordDialling();
+                return helpers.click();
+            },
+        },
+        {
+            content: "The dialog says who objected, to what and since when",
+            trigger: ".modal .alert-danger .o_field_widget[name=privacy_objection_note]:contains(Tour Paul):contains(Tour calls withdrawn on)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=privacy_contact_reason_id] input",
+            run: "edit e",
+        },
+        {
+            content: "Only the reasons that override an objection are offered",
+            trigger: ".o-autocomplete--dropdown-menu:has(a:contains(Performance of a contract)):not(:has(a:contains(Consent recorded elsewhere))):not(:has(a:contains(Existing customer)))",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Performance of a contract)",
+            run: "click",
+        },
+        {
+            trigger: ".modal footer button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The call starts once the reason is given",
+            trigger: "body[data-privacy-dialled='tel:+33633333333']:not(:has(.modal))",
+        },
+    ],
+});

@@ -1,0 +1,101 @@
+from datetime import date
+
+from odoo import api, models
+from odoo.tools.misc import format_date
+
+# France, Code de la consommation art. L223-1 as amended by the law of
+# 30 June 2025: from this day a consumer may be called for marketing only with
+# their prior consent, or about an ongoing contract.
+FR_CONSUMER_CALLS_SINCE = date(2026, 8, 11)
+FR_PREFIX = "+33"
+
+
+class PrivacyCallRules(models.AbstractModel):
+    """National rules on calling people without their consent to calls: a
+    number in the Italian opposition register, a consumer in France. They
+    refuse the contact reasons that rest neither on a contract nor on what is
+    not marketing; a rule of ``privacy.contact.reason._refusals``."""
+
+    _name = "privacy.call.rules"
+    _description = "Privacy: national rules on calls"
+
+    @api.model
+    def _refusals(self, reasons, partners):
+        """``{reason: {partner: why}}`` of the ones of ``reasons`` that may not
+        be used to call some of ``partners``: a few queries for all of them."""
+        refusing = reasons.filtered(lambda reason: not self._may_call(reason))
+        if not refusing:
+            return {}
+        refused = self._register_refusals(partners)
+        for partner, why in self._fr_consumer_refusals(partners).items():
+            refused.setdefault(partner, why)
+        return dict.fromkeys(refusing, refused) if refused else {}
+
+    @api.model
+    def _may_call(self, reason):
+        """Whether ``reason`` may be used to call these people without their
+        consent to calls: a contract, or what is not marketing on a legal
+        obligation, vital interests or a public task."""
+        return reason.legal_basis == "contract" or reason._overrides_objection()
+
+    @api.model
+    def _register_refusals(self, partners):
+        """``{partner: why}`` of the ones of ``partners`` with a number in the
+        Italian opposition register: one query on the register."""
+        numbers = {
+            number
+            for partner in partners
+            for number in (partner.privacy_phone_e164, partner.privacy_mobile_e164)
+            if number
+        }
+        if not numbers:
+            return {}
+        entries = (
+            self.env["privacy.opposition.register.entry"]
+            .sudo()
+            .search_fetch([("e164", "in", list(numbers))], ["e164", "date_registered"])
+        )
+        registered = {entry.e164: entry.date_registered for entry in entries}
+        refused = {}
+        for partner in partners:
+            for number in (partner.privacy_phone_e164, partner.privacy_mobile_e164):
+                if number in registered:
+                    refused[partner] = self.env._(
+                        "%(number)s is in the Italian opposition register since "
+                        "%(date)s",
+                        number=number,
+                        date=format_date(self.env, registered[number]),
+                    )
+                    break
+        return refused
+
+    @api.model
+    def _fr_consumer_refusals(self, partners):
+        """``{partner: why}`` of the consumers in France among ``partners``,
+        once the rule is in force: one query."""
+        if self.env.company._privacy_today() < FR_CONSUMER_CALLS_SINCE:
+            return {}
+        consumers = partners.with_context(active_test=False).search(
+            [("id", "in", partners.ids), *self._fr_consumer_domain()]
+        )
+        why = self.env._(
+            "a consumer in France is called only with their consent or about an "
+            "ongoing contract (Code de la consommation art. L223-1)"
+        )
+        return dict.fromkeys(consumers, why)
+
+    @api.model
+    def _fr_consumer_domain(self):
+        """Consumers in France: people not linked to a company, of France (their
+        own country or their commercial partner's) or with a French number."""
+        return [
+            ("is_company", "=", False),
+            ("commercial_partner_id.is_company", "=", False),
+            "|",
+            "|",
+            ("country_id.code", "=", "FR"),
+            ("commercial_partner_id.country_id.code", "=", "FR"),
+            "|",
+            ("privacy_phone_e164", "=like", f"{FR_PREFIX}%"),
+            ("privacy_mobile_e164", "=like", f"{FR_PREFIX}%"),
+        ]
