@@ -1,7 +1,9 @@
 from odoo.tests import Form, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
 from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
+from odoo.addons.privacy_gdpr.tests.test_mass_composer_tours import MassTourCase
 
 
 class SmsMassCase(PrivacyContactCase):
@@ -134,3 +136,42 @@ class TestSmsMass(SmsMassCase):
             return spent
 
         self.assertEqual(queries(10), queries(100))
+
+
+@tagged("post_install", "-at_install")
+class TestSmsMassTours(MassTourCase):
+    """*Send SMS* on the contact list, in headless Chromium and over RPC."""
+
+    def texted(self):
+        return (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("partner_id", "in", self.partners.ids)])
+            .partner_id
+        )
+
+    def test_leave_out(self):
+        self.start_mass_tour("privacy_gdpr_sms_mass_leave_out")
+        self.assertEqual(self.texted(), self.giulia)
+        self.assertFalse(self.Log.search([("partner_id", "in", self.partners.ids)]))
+
+    def test_reason(self):
+        self.start_mass_tour("privacy_gdpr_sms_mass_reason")
+        self.assertEqual(self.texted(), self.partners)
+        self.assertLogged("sms", "Storm warning")
+
+    def test_rpc_without_decision_refused(self):
+        self.authenticate("privacy_mass", "privacy_mass")
+        context = {
+            "default_composition_mode": "mass",
+            "default_res_model": "res.partner",
+            "default_res_ids": repr(self.partners.ids),
+        }
+        composer_id = self.call_kw(
+            "sms.composer", "create", [{"body": "Spring offers"}], {"context": context}
+        )
+        for method in ("action_send_sms", "action_send_sms_mass_now"):
+            with self.assertRaises(JsonRpcException) as refused:
+                self.call_kw("sms.composer", method, [[composer_id]])
+            self.assertIn("PrivacyReasonRequired", str(refused.exception))
+        self.assertFalse(self.texted())
