@@ -166,9 +166,7 @@ class PrivacyMassContactMixin(models.AbstractModel):
 
     def _privacy_channel_label(self):
         selection = self.env["privacy.contact.log"]._fields["channel"]
-        return dict(selection._description_selection(self.env))[
-            self._privacy_channel()
-        ]
+        return dict(selection._description_selection(self.env))[self._privacy_channel()]
 
     def _privacy_mass_left_out_action(self, record_ids):
         """The list of the documents left out, shown once the others are sent."""

@@ -13,7 +13,7 @@ class SmsMassCase(PrivacyContactCase):
         return (
             self.env["sms.composer"]
             .with_user(self.user_sales)
-            .with_context(self.mass_context(partners))
+            .with_context(**self.mass_context(partners))
             .create({"body": "Spring offers", **values})
         )
 
@@ -48,7 +48,7 @@ class TestSmsMass(SmsMassCase):
         form = Form(
             self.env["sms.composer"]
             .with_user(self.user_sales)
-            .with_context(self.mass_context(self.partners)),
+            .with_context(**self.mass_context(self.partners)),
         )
         self.assertEqual(form.privacy_mass_without_count, 1)
         self.assertEqual(form.privacy_mass_decision, "leave_out")
