@@ -227,6 +227,7 @@ def main():
         for run in range(args.repeat):
             for way in WAYS:
                 runs[way].append(measure(registry, channel, ids, way))
+                print(f"    {channel} {way}: {runs[way][-1][0]:.2f} s", flush=True)
             print(f"  {channel}: run {run + 1}/{args.repeat} done", flush=True)
         results[channel] = runs
 

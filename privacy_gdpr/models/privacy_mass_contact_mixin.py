@@ -9,6 +9,11 @@ from ..exceptions import PrivacyReasonRequired
 # documents whose recipient is not a contact yet.
 MassSplit = namedtuple("MassSplit", "record_ids left_ids needing_ids new_contact_ids")
 
+# The context value (``privacy_mass_sent_by``) of a mass send made by Odoo's own
+# code (an automated action's SMS), which rests on what the action is for, like
+# the messages Odoo sends by itself. Not a JSON value: no RPC can pass it.
+SENT_BY_CODE = object()
+
 
 class PrivacyMassContactMixin(models.AbstractModel):
     """A composer in mass mode (one message per selected document): with the
@@ -64,8 +69,10 @@ class PrivacyMassContactMixin(models.AbstractModel):
 
     def _privacy_mass_active(self):
         self.ensure_one()
-        return self._privacy_mass_mode() and self.env.company._privacy_check_active(
-            self._privacy_channel()
+        return (
+            self._privacy_mass_mode()
+            and self.env.context.get("privacy_mass_sent_by") is not SENT_BY_CODE
+            and self.env.company._privacy_check_active(self._privacy_channel())
         )
 
     def _compute_privacy_mass(self):

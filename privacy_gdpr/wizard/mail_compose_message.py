@@ -47,6 +47,7 @@ class MailComposeMessage(models.TransientModel):
         the contact itself, else the template's recipients or the document's
         default ones, plus the additional contacts. An address of nobody is the
         document's person (``_privacy_contacted_partners``), else a new contact.
+        The customers of documents sent under a contract are not checked.
         """
         records = self._privacy_mass_records()
         extra = self.partner_ids._origin.ids
@@ -73,6 +74,16 @@ class MailComposeMessage(models.TransientModel):
                 else:
                     new_contact_ids.add(record.id)
             partner_ids[record.id] = ids
+        if self.model_is_thread:
+            everyone = self.env["res.partner"].browse(
+                {pid for ids in partner_ids.values() for pid in ids}
+            )
+            contract = set(records._privacy_under_contract(everyone).ids)
+            if contract:
+                partner_ids = {
+                    record_id: [pid for pid in ids if pid not in contract]
+                    for record_id, ids in partner_ids.items()
+                }
         return records, partner_ids, new_contact_ids
 
     def _privacy_mass_restrict(self, record_ids):

@@ -67,3 +67,13 @@ class TestLeadMassEmail(PrivacyLeadCase):
             self.logs(channel="email").partner_id, self.partner | self.lead_3.partner_id
         )
         self.assertEqual(set(self.logs().mapped("res_model")), {"crm.lead"})
+
+    def test_documents_sent_under_a_contract(self):
+        # Leads listed as sent under a contract: their customers are not
+        # checked, an address of nobody still is.
+        self.env.company.privacy_contract_models = "crm.lead"
+        composer = self.composer(privacy_mass_decision="leave_out")
+        self.assertEqual(composer.privacy_mass_without_count, 1)
+        action = composer.action_send_mail()
+        self.assertEqual(self.mailed_leads(), self.lead | self.lead_2)
+        self.assertEqual(action["domain"], [("id", "in", [self.lead_3.id])])

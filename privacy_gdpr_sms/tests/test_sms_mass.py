@@ -102,6 +102,31 @@ class TestSmsMass(SmsMassCase):
         self.assertEqual(self.count("sms.sms"), sms)
         self.assertFalse(self.logs())
 
+    def test_automated_action_is_not_checked(self):
+        # An automated action's SMS is sent by code, as before.
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Text the contacts",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "state": "sms",
+                "sms_method": "sms",
+                "sms_template_id": self.env["sms.template"]
+                .create(
+                    {
+                        "name": "Offers",
+                        "model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "body": "Spring offers",
+                    }
+                )
+                .id,
+            }
+        )
+        action.with_context(
+            active_model="res.partner", active_ids=self.partners.ids
+        ).run()
+        self.assertEqual(self.sms_to(self.partners), self.partners)
+        self.assertFalse(self.logs())
+
     def test_switch_off_is_odoo(self):
         self.switch("sms", False)
         composer = self.composer(self.partners)
