@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -66,6 +66,10 @@ BENCH_OPPOSITION_DB ?= privacy_gdpr_bench_opposition
 bench-opposition:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_opposition.py --database $(BENCH_OPPOSITION_DB) $(if $(REPEAT),--repeat $(REPEAT))
+## Benchmark the consent check of the composers' mass mode (own database, 10,000 contacts)
+BENCH_COMPOSER_DB ?= privacy_gdpr_bench_composer
+bench-composer:
+	$(PYTHON) benchmarks/bench_composer.py --database $(BENCH_COMPOSER_DB) $(if $(REPEAT),--repeat $(REPEAT))
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak

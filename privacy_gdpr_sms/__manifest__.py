@@ -12,6 +12,9 @@
         "wizard/sms_composer_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["privacy_gdpr_sms/static/tests/tours/**/*"],
+    },
     "auto_install": True,
     "installable": True,
     "application": False,

@@ -26,3 +26,4 @@ from . import ir_attachment
 from . import privacy_telephony
 from . import res_users_apikeys
 from . import ir_http
+from . import privacy_mass_contact_mixin

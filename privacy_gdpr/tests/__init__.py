@@ -35,3 +35,4 @@ from . import test_reason_dialogs
 from . import test_telephony_reasons
 from . import test_opposition_register
 from . import test_call_rules
+from . import test_mass_composer

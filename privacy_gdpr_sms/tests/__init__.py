@@ -1,1 +1,2 @@
 from . import test_sms_check
+from . import test_sms_mass
