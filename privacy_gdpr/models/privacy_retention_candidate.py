@@ -101,8 +101,8 @@ class PrivacyRetentionCandidate(models.Model):
     def _past_query(self, company, cutoff):
         """``(id, user_id, last_activity)`` of ``company``'s contacts with no
         activity since ``cutoff`` and nothing that keeps them. Contacts of no
-        company follow the first company's settings."""
-        first = self.env["res.company"].search([], limit=1)
+        company follow the settings of the first company created."""
+        first = self.env["res.company"].search([], order="id", limit=1)
         activity = SQL(" UNION ALL ").join(self._activity_queries())
         kept = SQL(" UNION ALL ").join(self._kept_queries())
         return SQL(

@@ -32,3 +32,4 @@ from . import test_reference_day
 from . import test_web_form_consent
 from . import test_suppression
 from . import test_anonymisation
+from . import test_retention
