@@ -205,11 +205,17 @@ class PrivacySuppression(models.Model):
     def _matches(self, partners):
         """``{partner_id: {channel}}``: those of ``partners`` whose address or
         number has an active entry, in one query."""
-        hashed = self._hashed(self._record_rows(partners.sudo()))
+        return self._matching(self._record_rows(partners.sudo()))
+
+    @api.model
+    def _matching(self, rows):
+        """``{record_id: {channel}}`` of identifier ``rows`` (``(record_id,
+        kind, normalised value)``) that have an active entry, in one query."""
+        hashed = self._hashed(rows)
         if not hashed:
             return {}
         self.flush_model()
-        rows = self.env.execute_query(
+        found = self.env.execute_query(
             SQL(
                 "SELECT hash, channels FROM privacy_suppression"
                 " WHERE active AND hash = ANY(%s)",
@@ -217,9 +223,9 @@ class PrivacySuppression(models.Model):
             )
         )
         matches = {}
-        for digest, channels in rows:
-            for partner_id in hashed[digest][1]:
-                matches.setdefault(partner_id, set()).update(channels.split(","))
+        for digest, channels in found:
+            for record_id in hashed[digest][1]:
+                matches.setdefault(record_id, set()).update(channels.split(","))
         return matches
 
     @api.model

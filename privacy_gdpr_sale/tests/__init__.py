@@ -1,2 +1,3 @@
 from . import test_sale_privacy
 from . import test_sale_report_pdf
+from . import test_sale_retention
