@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export soak
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-retention soak
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -60,6 +60,11 @@ bench-telephony:
 ## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
 bench-mailing:
 	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT))
+
+## Benchmark the daily retention job (own database, 100,000 contacts; PARTNERS=1000000 for a million)
+bench-retention:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_retention.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(PARTNERS),--partners $(PARTNERS))
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak
