@@ -13,11 +13,14 @@ Then, each time in a transaction rolled back afterwards:
 
 1. DRY RUN: the job with "anonymise automatically" off: it lists the contacts
    past the limit and changes nothing else;
-2. APPLY: the job with it on: lists, anonymises them in chunks (suppression
-   entries hashed in Python, one INSERT per chunk), clears old proof addresses.
+2. APPLY: the job with it on, run again as the scheduler does while contacts
+   are left (each run anonymises at most 50,000 of them, in chunks:
+   suppression entries hashed in Python, one INSERT per chunk; then it clears
+   old proof addresses).
 
-Prints the seconds, the SQL queries, the contacts listed and anonymised, and
-the time against the 60-second budget of a daily job.
+Prints the seconds of the longest run against the 60-second budget of a
+daily job, of all the runs, the SQL queries of the first run, the contacts
+listed after it and anonymised in all.
 
 Usage: python benchmarks/bench_retention.py [--database NAME] [--partners N]
 """
@@ -143,9 +146,10 @@ def load(env, count):
 
 
 def measure(registry, apply):
-    """Run the job once, in a transaction rolled back afterwards.
+    """Run the job in a transaction rolled back afterwards: once (the dry run),
+    or as the scheduler does while contacts are left (one batch per run).
 
-    :return: (seconds, queries, listed, anonymised)
+    :return: (seconds of each run, queries of the first, listed, anonymised)
     """
     from odoo import SUPERUSER_ID, api
 
@@ -157,14 +161,19 @@ def measure(registry, apply):
         )
         env.flush_all()
         env.invalidate_all()
+        runs = []
         queries = cr.sql_log_count
-        start = time.perf_counter()
-        env["privacy.retention.candidate"]._cron_retention()
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-        queries = cr.sql_log_count - queries
-        cr.execute("SELECT count(*) FROM privacy_retention_candidate")
-        listed = cr.fetchone()[0]
+        while True:
+            start = time.perf_counter()
+            remaining = env["privacy.retention.candidate"]._cron_retention()
+            env.flush_all()
+            runs.append(time.perf_counter() - start)
+            if len(runs) == 1:
+                queries = cr.sql_log_count - queries
+                cr.execute("SELECT count(*) FROM privacy_retention_candidate")
+                listed = cr.fetchone()[0]
+            if not remaining:
+                break
         cr.execute(
             "SELECT count(*) FROM res_partner"
             " WHERE ref = %s AND privacy_anonymised_date IS NOT NULL",
@@ -172,7 +181,7 @@ def measure(registry, apply):
         )
         anonymised = cr.fetchone()[0]
         cr.rollback()
-    return elapsed, queries, listed, anonymised
+    return runs, queries, listed, anonymised
 
 
 def main():
@@ -192,11 +201,12 @@ def main():
         total = cr.fetchone()[0]
     print(f"{args.partners:,} bench contacts, {total:,} contacts in all", flush=True)
     for name, apply in (("dry run", False), ("apply", True)):
-        seconds, queries, listed, anonymised = measure(registry, apply)
+        runs, queries, listed, anonymised = measure(registry, apply)
         print(
-            f"  {name:8} {seconds:7.1f} s {queries:5} queries "
-            f"{listed:9,} listed {anonymised:9,} anonymised "
-            f"({seconds / BUDGET:.0%} of the {BUDGET:.0f} s budget)",
+            f"  {name:8} {len(runs)} run(s), longest {max(runs):6.1f} s "
+            f"({max(runs) / BUDGET:.0%} of the {BUDGET:.0f} s budget), "
+            f"all {sum(runs):6.1f} s; first run {queries} queries, "
+            f"{listed:,} listed after it; {anonymised:,} anonymised",
             flush=True,
         )
     return 0

@@ -12,6 +12,9 @@ _logger = logging.getLogger(__name__)
 PERSON_SOURCES = ("page", "double_optin", "web_form", "unsubscribe", "staff", "import")
 # Last consent requests sent per run, a month before the limit.
 NOTICE_BATCH_SIZE = 500
+# Contacts anonymised per run of the scheduled action: it runs again at once
+# for the rest, each run committed and well within a worker's time limit.
+RETENTION_BATCH_SIZE = 50_000
 
 
 class PrivacyRetentionCandidate(models.Model):
@@ -79,17 +82,24 @@ class PrivacyRetentionCandidate(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_retention(self):
+    def _cron_retention(self, batch_size=RETENTION_BATCH_SIZE):
         """List, for each company, the contacts past its limit; send the last
-        consent requests; anonymise those listed when the company applies the
-        limit automatically; clear the old IP addresses of proofs."""
+        consent requests; anonymise up to ``batch_size`` of those listed when
+        the company applies the limit automatically (the scheduler runs the
+        job again at once for the rest, each run committed); clear the old IP
+        addresses of proofs."""
+        done = remaining = 0
         for company in self.env["res.company"].search([]):
             self._list_company(company)
             if company.privacy_retention_notice:
                 self._send_notices(company)
             if company.privacy_retention_auto:
-                self._anonymise_listed(company)
+                anonymised, left = self._anonymise_listed(company, batch_size - done)
+                done += anonymised
+                remaining += left
         self._clear_old_proof_addresses()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
 
     @api.model
     def _cutoff(self, company, months=None):
@@ -166,25 +176,35 @@ class PrivacyRetentionCandidate(models.Model):
         self.invalidate_model()
 
     @api.model
-    def _anonymise_listed(self, company):
-        ids = [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT partner_id FROM privacy_retention_candidate"
-                    " WHERE company_id = %s",
-                    company.id,
-                )
+    def _anonymise_listed(self, company, limit):
+        """Anonymise up to ``limit`` of the contacts listed for ``company``,
+        the oldest first.
+
+        :return: ``(anonymised, left)``
+        """
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, count(*) OVER ()
+                  FROM privacy_retention_candidate
+                 WHERE company_id = %s
+                 ORDER BY last_activity, partner_id
+                 LIMIT %s
+                """,
+                company.id,
+                max(limit, 0),
             )
-        ]
+        )
+        ids = [row[0] for row in rows]
         self.env["privacy.erasure"]._anonymise(ids, "retention")
         self.env.cr.execute(
             SQL(
-                "DELETE FROM privacy_retention_candidate WHERE company_id = %s",
-                company.id,
+                "DELETE FROM privacy_retention_candidate WHERE partner_id = ANY(%s)",
+                ids,
             )
         )
         self.invalidate_model()
+        return len(ids), (rows[0][1] - len(ids)) if rows else 0
 
     @api.model
     def _send_notices(self, company):

@@ -32,7 +32,8 @@ class PrivacySuppression(models.Model):
 
     # HMAC-SHA256 keyed with the database secret: without the key, the hash
     # of an address cannot be computed from a list of addresses.
-    hash = fields.Char(required=True, readonly=True, index=True)
+    # Indexed by its UNIQUE constraint.
+    hash = fields.Char(required=True, readonly=True)
     kind = fields.Selection(
         [("email", "E-mail address"), ("phone", "Phone number")],
         required=True,

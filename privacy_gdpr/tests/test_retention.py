@@ -91,6 +91,25 @@ class TestRetention(SuppressionMixin, PrivacyCase):
             self.env["privacy.retention.candidate"]._cron_retention()
         self.assertFalse(self.listed())
 
+    def test_a_large_backlog_goes_in_batches_oldest_first(self):
+        self.company.privacy_retention_auto = True
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = create_date - interval '1 day'"
+            " WHERE id = %s",
+            [self.writer.id],
+        )
+        Candidate = self.env["privacy.retention.candidate"]
+        with self.months_later(37):
+            self.assertEqual(Candidate._cron_retention(batch_size=2), 1)
+            anonymised = (self.prospect | self.answered | self.writer).filtered(
+                "privacy_anonymised_date"
+            )
+            self.assertEqual(len(anonymised), 2)
+            self.assertIn(self.writer, anonymised)
+            self.assertEqual(Candidate._cron_retention(batch_size=2), 0)
+        self.assertTrue(self.answered.privacy_anonymised_date)
+        self.assertTrue(self.prospect.privacy_anonymised_date)
+
     def test_old_ip_addresses_of_proofs_are_cleared(self):
         self.company.privacy_retention_auto = True
         self.company.privacy_evidence_months = 60
