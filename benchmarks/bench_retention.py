@@ -37,9 +37,21 @@ from devtools import CONF
 
 REF = "bench-retention"
 OWN_COLUMNS = (
-    "name", "complete_name", "email", "email_normalized", "mobile",
-    "privacy_mobile_e164", "ref", "lang", "type", "active", "is_company",
-    "create_uid", "write_uid", "create_date", "write_date",
+    "name",
+    "complete_name",
+    "email",
+    "email_normalized",
+    "mobile",
+    "privacy_mobile_e164",
+    "ref",
+    "lang",
+    "type",
+    "active",
+    "is_company",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
 )
 BUDGET = 60.0
 

@@ -49,8 +49,10 @@ class PrivacyErasure(models.AbstractModel):
         protected = partners.filtered(
             lambda p: p.sudo().with_context(active_test=False).user_ids
         ) | partners.filtered(
-            lambda p: self.env["res.company"].sudo().search_count(
-                [("partner_id", "=", p.id)], limit=1
+            lambda p: (
+                self.env["res.company"]
+                .sudo()
+                .search_count([("partner_id", "=", p.id)], limit=1)
             )
         )
         if protected:

@@ -32,13 +32,19 @@ class PrivacyRetentionCandidate(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, readonly=True,
-        index=True, ondelete="cascade",
+        "res.partner",
+        string="Contact",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     last_activity = fields.Datetime(
-        required=True, readonly=True, aggregator="min",
+        required=True,
+        readonly=True,
+        aggregator="min",
         help="The last answer, message, order or click of the contact, else "
         "its creation.",
     )
@@ -170,7 +176,8 @@ class PrivacyRetentionCandidate(models.Model):
             )
         )
         _logger.info(
-            "Retention: %s contacts of %s past the limit", self.env.cr.rowcount,
+            "Retention: %s contacts of %s past the limit",
+            self.env.cr.rowcount,
             company.name,
         )
         self.invalidate_model()
@@ -243,7 +250,9 @@ class PrivacyRetentionCandidate(models.Model):
         retention of evidence: one UPDATE per table. The longest retention of
         the companies applying their limits wins (proofs of shared consent
         types belong to no one company)."""
-        companies = self.env["res.company"].search([("privacy_retention_auto", "=", True)])
+        companies = self.env["res.company"].search(
+            [("privacy_retention_auto", "=", True)]
+        )
         if not companies:
             return
         months = max(companies.mapped("privacy_evidence_months"))

@@ -263,7 +263,10 @@ class PrivacySuppression(models.Model):
         )
         for objected, state in (
             (consents.filtered(lambda c: c.state in ("given", "pending")), "withdrawn"),
-            (consents.filtered(lambda c: c.state not in ("given", "pending")), "refused"),
+            (
+                consents.filtered(lambda c: c.state not in ("given", "pending")),
+                "refused",
+            ),
         ):
             objected._privacy_record(
                 event, {"state": state, "method": False, "date_given": False}

@@ -123,7 +123,10 @@ class ResCompany(models.Model):
     @api.constrains("privacy_retention_months", "privacy_evidence_months")
     def _check_privacy_retention_months(self):
         for company in self:
-            if company.privacy_retention_months < 2 or company.privacy_evidence_months < 1:
+            if (
+                company.privacy_retention_months < 2
+                or company.privacy_evidence_months < 1
+            ):
                 raise ValidationError(
                     _(
                         "Prospects are kept at least two months (a last consent "

@@ -308,8 +308,10 @@ class ResPartner(models.Model):
         # files of their proof documents. The objection stays, hashed (merged
         # contacts live on in the one they were merged into).
         self.env["privacy.partner.consent"]._unlink_proof_documents(self)
-        merged = self.env["privacy.partner.alias"].sudo().search(
-            [("old_partner_id", "in", self.ids)]
+        merged = (
+            self.env["privacy.partner.alias"]
+            .sudo()
+            .search([("old_partner_id", "in", self.ids)])
         )
         self.env["privacy.suppression"]._suppress(
             set(self.ids) - set(merged.mapped("old_partner_id")), "erasure"
@@ -320,9 +322,7 @@ class ResPartner(models.Model):
         """The "Anonymise" button: the identity goes, the proof of consents and
         objections stays (Privacy Managers)."""
         if not self.env.user.has_group("privacy_gdpr.group_privacy_manager"):
-            raise AccessError(
-                self.env._("Only Privacy Managers anonymise contacts.")
-            )
+            raise AccessError(self.env._("Only Privacy Managers anonymise contacts."))
         Erasure = self.env["privacy.erasure"]
         Erasure._check_anonymisable(self)
         Erasure._anonymise(self.ids)

@@ -15,7 +15,5 @@ class SuppressionMixin:
             self.env["privacy.suppression"]
             .sudo()
             .with_context(active_test=False)
-            .search(
-                [("hash", "=", self.expected_hash(value)), ("active", "=", active)]
-            )
+            .search([("hash", "=", self.expected_hash(value)), ("active", "=", active)])
         )

@@ -70,9 +70,20 @@ class TestAnonymisation(SuppressionMixin, PrivacyWebFormCase):
         self.assertTrue(person.privacy_anonymised_date)
         self.assertFalse(person.active)
         for fname in (
-            "email", "email_normalized", "phone", "mobile", "privacy_phone_e164",
-            "privacy_mobile_e164", "street", "zip", "city", "website", "vat",
-            "comment", "function", "image_1920",
+            "email",
+            "email_normalized",
+            "phone",
+            "mobile",
+            "privacy_phone_e164",
+            "privacy_mobile_e164",
+            "street",
+            "zip",
+            "city",
+            "website",
+            "vat",
+            "comment",
+            "function",
+            "image_1920",
         ):
             self.assertFalse(person[fname], fname)
         # The proof: every history and log row, without IP addresses.

@@ -27,10 +27,17 @@ class TestRetention(SuppressionMixin, PrivacyCase):
         )
         cls.start = fields.Datetime.now()
         cls.prospect, cls.answered, cls.writer, cls.kept = cls.create_contacts(4)
-        cls.prospect.write({"email": "old.prospect@example.fr", "mobile": "+33612345678"})
+        cls.prospect.write(
+            {"email": "old.prospect@example.fr", "mobile": "+33612345678"}
+        )
         cls.user = cls.env["res.users"].create(
-            {"name": "Kept", "login": "kept_user", "partner_id": cls.kept.id,
-             "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
+            {
+                "name": "Kept",
+                "login": "kept_user",
+                "partner_id": cls.kept.id,
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+            }
         )
 
     @classmethod
@@ -46,9 +53,11 @@ class TestRetention(SuppressionMixin, PrivacyCase):
         return freeze_time(self.start + relativedelta(months=months, days=2))
 
     def listed(self):
-        return self.env["privacy.retention.candidate"].search(
-            [("company_id", "=", self.company.id)]
-        ).partner_id
+        return (
+            self.env["privacy.retention.candidate"]
+            .search([("company_id", "=", self.company.id)])
+            .partner_id
+        )
 
     def test_the_dry_run_lists_and_changes_nothing(self):
         # An answer at 20 months, a message of the person at 30.
@@ -56,7 +65,8 @@ class TestRetention(SuppressionMixin, PrivacyCase):
             self.record(self.answered, self.type_email, source="page", state="refused")
         with self.months_later(30):
             self.writer.message_post(
-                body="Still interested", author_id=self.writer.id,
+                body="Still interested",
+                author_id=self.writer.id,
                 message_type="comment",
             )
         with self.months_later(35):
@@ -156,9 +166,11 @@ class TestRetention(SuppressionMixin, PrivacyCase):
                     self.env["privacy.retention.candidate"]._cron_retention()
                     queries = self.env.cr.sql_log_count - before
                 self.assertTrue(
-                    all(contacts.with_context(active_test=False).mapped(
-                        "privacy_anonymised_date"
-                    ))
+                    all(
+                        contacts.with_context(active_test=False).mapped(
+                            "privacy_anonymised_date"
+                        )
+                    )
                 )
                 raise Rollback
         except Rollback:

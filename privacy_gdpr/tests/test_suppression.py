@@ -62,9 +62,10 @@ class TestSuppression(SuppressionMixin, PrivacyWebFormCase):
         mobile = self.entry("+33612345678")
         self.assertEqual((email.kind, email.reason), ("email", "erasure"))
         self.assertEqual((mobile.kind, mobile.reason), ("phone", "erasure"))
-        self.assertEqual(set(email.channels.split(",")), {
-            "mass_mailing", "email", "sms", "call", "post"
-        })
+        self.assertEqual(
+            set(email.channels.split(",")),
+            {"mass_mailing", "email", "sms", "call", "post"},
+        )
         # Nothing of the person in clear, in any column of the table.
         self.env.flush_all()
         self.env.cr.execute(
@@ -91,7 +92,9 @@ class TestSuppression(SuppressionMixin, PrivacyWebFormCase):
             {"name": self.partner.name, "email": self.partner.email}
         )
         wizard.action_lookup()
-        wizard.line_ids.filtered(lambda l: l.res_model == "res.partner").action_archive_all()
+        wizard.line_ids.filtered(
+            lambda l: l.res_model == "res.partner"
+        ).action_archive_all()
         self.assertFalse(self.partner.active)
         self.assertTrue(self.entry("camille@example.fr"))
         self.assertTrue(self.entry("+393471234567"))
@@ -178,8 +181,13 @@ class TestSuppression(SuppressionMixin, PrivacyWebFormCase):
             entry.with_user(self.user_privacy).read(["hash"])
         with self.assertRaises(AccessError):
             self.env["privacy.suppression"].with_user(self.user_manager).create(
-                {"hash": "x", "kind": "email", "channels": "email",
-                 "reason": "erasure", "date": "2026-01-01"}
+                {
+                    "hash": "x",
+                    "kind": "email",
+                    "channels": "email",
+                    "reason": "erasure",
+                    "date": "2026-01-01",
+                }
             )
         entry.action_archive()
         self.assertFalse(self.entry("helene.faure@example.fr"))

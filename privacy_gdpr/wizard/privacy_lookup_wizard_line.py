@@ -11,9 +11,9 @@ class PrivacyLookupWizardLine(models.TransientModel):
     @api.onchange("is_active")
     def _onchange_is_active(self):
         archived = self.filtered(
-            lambda line: line.res_model == "res.partner"
-            and line.res_id
-            and not line.is_active
+            lambda line: (
+                line.res_model == "res.partner" and line.res_id and not line.is_active
+            )
         )
         if archived:
             self.env["privacy.suppression"].sudo()._suppress(

@@ -11,9 +11,7 @@ class PrivacyRetentionCandidate(models.Model):
         # the customer (a contract, not prospecting).
         return [
             *super()._activity_queries(),
-            SQL(
-                "SELECT partner_id, GREATEST(date_order, signed_on) FROM sale_order"
-            ),
+            SQL("SELECT partner_id, GREATEST(date_order, signed_on) FROM sale_order"),
         ]
 
     @api.model

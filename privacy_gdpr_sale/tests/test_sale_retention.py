@@ -24,7 +24,10 @@ class TestSaleRetention(PrivacyCase):
         product = self.env["product.product"].create({"name": "Audit"})
         Order = self.env["sale.order"].with_company(company)
         order = Order.create(
-            {"partner_id": customer.id, "order_line": [(0, 0, {"product_id": product.id})]}
+            {
+                "partner_id": customer.id,
+                "order_line": [(0, 0, {"product_id": product.id})],
+            }
         )
         order.action_confirm()
         now = fields.Datetime.now()
