@@ -106,7 +106,8 @@ class PrivacyErasure(models.AbstractModel):
             SQL(
                 """
                 UPDATE res_partner
-                   SET name = format(%(name)s, id), complete_name = format(%(name)s, id),
+                   SET name = format(%(name)s, id),
+                       complete_name = format(%(name)s, id),
                        commercial_company_name = CASE WHEN is_company
                            THEN format(%(name)s, id) END,
                        %(identity)s, active = FALSE,

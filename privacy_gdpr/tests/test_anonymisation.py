@@ -116,7 +116,7 @@ class TestAnonymisation(SuppressionMixin, PrivacyWebFormCase):
             {"name": "Hélène Faure", "email": "helene.faure@example.fr"}
         )
         wizard.action_lookup()
-        line = wizard.line_ids.filtered(lambda l: l.res_model == "res.partner")
+        line = wizard.line_ids.filtered(lambda line: line.res_model == "res.partner")
         # Odoo's Privacy Lookup is for administrators.
         admin = new_test_user(
             self.env,

@@ -81,7 +81,7 @@ class TestSuppression(SuppressionMixin, PrivacyWebFormCase):
             {"name": "Hélène Faure", "email": "helene.faure@example.fr"}
         )
         wizard.action_lookup()
-        line = wizard.line_ids.filtered(lambda l: l.res_model == "res.partner")
+        line = wizard.line_ids.filtered(lambda line: line.res_model == "res.partner")
         self.assertEqual(line.res_id, self.erased.id)
         line.action_unlink()
         self.assertFalse(self.erased.exists())
@@ -93,7 +93,7 @@ class TestSuppression(SuppressionMixin, PrivacyWebFormCase):
         )
         wizard.action_lookup()
         wizard.line_ids.filtered(
-            lambda l: l.res_model == "res.partner"
+            lambda line: line.res_model == "res.partner"
         ).action_archive_all()
         self.assertFalse(self.partner.active)
         self.assertTrue(self.entry("camille@example.fr"))
