@@ -76,10 +76,15 @@ def load(env, count):
 
     cr = env.cr
     cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [REF])
-    if cr.fetchone()[0] == count:
+    loaded = cr.fetchone()[0]
+    if loaded == count:
         return
-    if count:
-        cr.execute("DELETE FROM res_partner WHERE ref = %s", [REF])
+    if loaded:
+        # Deleting them would take longer than making the database again.
+        sys.exit(
+            f"bench: the database holds {loaded:,} bench contacts: drop it or "
+            f"give --partners {loaded}"
+        )
     print(f"Loading {count:,} contacts...", flush=True)
     start = time.perf_counter()
     # Columns the installed apps require (e.g. Invoicing's), copied from a
