@@ -46,15 +46,12 @@ class PrivacyErasure(models.AbstractModel):
     def _check_anonymisable(self, partners):
         """Users and companies are people of the database itself: they are not
         anonymised as contacts."""
-        protected = partners.filtered(
-            lambda p: p.sudo().with_context(active_test=False).user_ids
-        ) | partners.filtered(
-            lambda p: (
-                self.env["res.company"]
-                .sudo()
-                .search_count([("partner_id", "=", p.id)], limit=1)
-            )
+        domain = [("partner_id", "in", partners.ids)]
+        users = (
+            self.env["res.users"].sudo().with_context(active_test=False).search(domain)
         )
+        companies = self.env["res.company"].sudo().search(domain)
+        protected = (users.partner_id | companies.partner_id).with_env(self.env)
         if protected:
             raise UserError(
                 _(
