@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -70,6 +70,9 @@ bench-opposition:
 BENCH_COMPOSER_DB ?= privacy_gdpr_bench_composer
 bench-composer:
 	$(PYTHON) benchmarks/bench_composer.py --database $(BENCH_COMPOSER_DB) $(if $(REPEAT),--repeat $(REPEAT))
+## Benchmark the daily retention job (own database, 100,000 contacts; PARTNERS=1000000 for a million)
+bench-retention:
+	$(PYTHON) benchmarks/bench_retention.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(PARTNERS),--partners $(PARTNERS))
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak

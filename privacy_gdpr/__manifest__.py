@@ -2,12 +2,18 @@
     "name": "Privacy GDPR",
     "summary": "GDPR consents on contacts, checked before every e-mail, SMS, "
     "call and mailing",
-    "version": "18.0.2.3.0",
+    "version": "18.0.2.4.0",
     "category": "Marketing/Privacy",
     "website": "https://github.com/privacy-gdpr/privacy_gdpr",
     "author": "privacy_gdpr contributors",
     "license": "LGPL-3",
-    "depends": ["base_import", "contacts", "phone_validation", "portal"],
+    "depends": [
+        "base_import",
+        "contacts",
+        "phone_validation",
+        "portal",
+        "privacy_lookup",
+    ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
         "security/privacy_security.xml",
@@ -39,6 +45,9 @@
         "views/privacy_consent_page_templates.xml",
         "views/mail_message_views.xml",
         "wizard/privacy_consent_request_wizard_views.xml",
+        "views/privacy_suppression_views.xml",
+        "views/privacy_retention_candidate_views.xml",
+        "wizard/privacy_lookup_wizard_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

@@ -36,6 +36,7 @@ SOURCES = [
     ("expiry", "Expiry"),
     ("merge", "Contact merge"),
     ("web_form", "Web form"),
+    ("suppression", "Suppression list"),
 ]
 USER_AGENT_MAX = 512
 

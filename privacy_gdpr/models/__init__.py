@@ -13,6 +13,8 @@ from . import privacy_consent_history
 from . import privacy_contact_log
 from . import privacy_consent_request
 from . import privacy_partner_alias
+from . import privacy_suppression
+from . import privacy_erasure
 from . import privacy_request_notice_mixin
 from . import res_company
 from . import res_config_settings
@@ -27,3 +29,4 @@ from . import privacy_telephony
 from . import res_users_apikeys
 from . import ir_http
 from . import privacy_mass_contact_mixin
+from . import privacy_retention_candidate

@@ -291,18 +291,9 @@ class PrivacyConsentRequest(models.Model):
         """Send a consent request to ``partners`` (the contact form's button),
         or say why one of them cannot get one. People who refused or withdrew a
         consent get it only once confirmed in the dialog that names them."""
+        self._check_can_send(partners)
         if self.env["privacy.partner.consent"]._objections(partners):
             return self.env["privacy.consent.request.wizard"]._action_open(partners)
-        skipped = self._skip_reasons(partners)
-        if skipped:
-            partner = partners.browse(next(iter(skipped)))
-            raise UserError(
-                _(
-                    "No consent request can be sent to %(partner)s: %(reason)s.",
-                    partner=partner.display_name,
-                    reason=skipped[partner.id],
-                )
-            )
         self._send_to(partners)
         return {
             "type": "ir.actions.client",
@@ -318,11 +309,33 @@ class PrivacyConsentRequest(models.Model):
         }
 
     @api.model
+    def _check_can_send(self, partners):
+        """Raise, naming the first of ``partners`` no request can be sent to."""
+        skipped = self._skip_reasons(partners)
+        if skipped:
+            partner = partners.browse(next(iter(skipped)))
+            raise UserError(
+                _(
+                    "No consent request can be sent to %(partner)s: %(reason)s.",
+                    partner=partner.display_name,
+                    reason=skipped[partner.id],
+                )
+            )
+
+    @api.model
     def _skip_reasons(self, partners):
         """``{partner_id: reason}`` for the partners no request can be sent to."""
         reasons = {}
+        # The address of an erased person who objected: only they can lift it,
+        # by a new consent of their own (a form, the preference page).
+        suppressed = self.env["privacy.suppression"].sudo()._suppressed(partners)
         for partner in partners:
-            if not partner.email:
+            if partner in suppressed:
+                reasons[partner.id] = _(
+                    "its address or number is on the suppression list of erased "
+                    "contacts who objected"
+                )
+            elif not partner.email:
                 reasons[partner.id] = _("no e-mail address")
             elif not partner.email_normalized:
                 reasons[partner.id] = _("invalid e-mail address")
@@ -362,6 +375,16 @@ class PrivacyConsentRequest(models.Model):
                         names=", ".join(objectors.mapped("display_name")),
                     )
                 )
+        suppressed = self.env["privacy.suppression"].sudo()._suppressed(partners)
+        if suppressed:
+            raise UserError(
+                _(
+                    "%(names)s: the address or number is on the suppression list "
+                    "of erased contacts who objected; only a new consent of their "
+                    "own lifts it.",
+                    names=", ".join(suppressed.mapped("display_name")),
+                )
+            )
         if origin == "request":
             self.env["privacy.partner.consent"]._reset_answers(
                 partners.filtered("privacy_request_date"),

@@ -747,6 +747,7 @@ class PrivacyPartnerConsent(models.Model):
         for consents, proof in changed._proof_values(event):
             super(PrivacyPartnerConsent, consents).write(proof)
         changed._add_history({c.id: before[c.id][0] for c in changed}, event)
+        self.env["privacy.suppression"]._lift_for(changed, event)
         return res
 
     def _check_same_partner_and_type(self, vals):

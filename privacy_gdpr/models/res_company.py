@@ -82,6 +82,32 @@ class ResCompany(models.Model):
         "postal address. Empty: none is named.",
     )
 
+    # Storage limitation (art. 5(1)(e)): the CNIL keeps prospects three years
+    # after their last contact.
+    privacy_retention_months = fields.Integer(
+        string="Keep prospects (months)",
+        default=36,
+        help="Months after their last activity (an answer, a message, an order, "
+        "a click) after which contacts with no order, invoice or open lead are "
+        "past the retention limit.",
+    )
+    privacy_retention_auto = fields.Boolean(
+        string="Anonymise automatically",
+        help="The daily scheduled action anonymises the contacts past the limit, "
+        "and clears the IP addresses of old proofs. Off: it only lists them.",
+    )
+    privacy_retention_notice = fields.Boolean(
+        string="Last consent request",
+        help="Send a consent request to the contacts reaching the limit within "
+        "a month.",
+    )
+    privacy_evidence_months = fields.Integer(
+        string="Keep IP addresses of proofs (months)",
+        default=60,
+        help="Months after which the IP addresses and user agents kept as proof "
+        "of answers are cleared (when anonymising automatically).",
+    )
+
     @api.constrains(
         "privacy_request_validity_days",
         "privacy_renewal_days",
@@ -104,6 +130,21 @@ class ResCompany(models.Model):
             if company.privacy_customer_months < 1:
                 raise ValidationError(
                     _("Customers must be recent for at least one month.")
+                )
+
+    @api.constrains("privacy_retention_months", "privacy_evidence_months")
+    def _check_privacy_retention_months(self):
+        for company in self:
+            if (
+                company.privacy_retention_months < 2
+                or company.privacy_evidence_months < 1
+            ):
+                raise ValidationError(
+                    _(
+                        "Prospects are kept at least two months (a last consent "
+                        "request goes a month before), and IP addresses of proofs "
+                        "at least one month."
+                    )
                 )
 
     @api.model

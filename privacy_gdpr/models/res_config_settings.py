@@ -29,6 +29,12 @@ class ResConfigSettings(models.TransientModel):
     )
     privacy_policy_url = company_setting("privacy_policy_url", fields.Char)
     privacy_dpo_contact = company_setting("privacy_dpo_contact", fields.Char)
+    privacy_retention_months = company_setting(
+        "privacy_retention_months", fields.Integer
+    )
+    privacy_retention_auto = company_setting("privacy_retention_auto")
+    privacy_retention_notice = company_setting("privacy_retention_notice")
+    privacy_evidence_months = company_setting("privacy_evidence_months", fields.Integer)
     privacy_opposition_import_date = fields.Datetime(
         string="Opposition register imported on",
         compute="_compute_privacy_opposition_import_date",
@@ -55,3 +61,7 @@ class ResConfigSettings(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", templates.ids)],
         }
+
+    def action_privacy_open_retention(self):
+        """The contacts past the retention limit, listed now."""
+        return self.env["privacy.retention.candidate"].action_open_report()

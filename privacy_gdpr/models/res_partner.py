@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 
 from .privacy_consent_request import PERSONAL_LINK
@@ -48,6 +49,9 @@ class ResPartner(models.Model):
     privacy_answer_date = fields.Datetime(
         string="Consent answer received on", readonly=True, copy=False
     )
+    privacy_anonymised_date = fields.Datetime(
+        string="Anonymised on", readonly=True, copy=False, index="btree_not_null"
+    )
     privacy_consent_editable = fields.Boolean(
         string="Can record consents", compute="_compute_privacy_consent_editable"
     )
@@ -77,6 +81,8 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         partners = super().create(vals_list)
         self.env["privacy.partner.consent"]._create_placeholders(partners=partners)
+        # An address or number of an erased person: its objection stands.
+        self.env["privacy.suppression"]._apply_to(partners)
         return partners
 
     def write(self, vals):
@@ -90,6 +96,8 @@ class ResPartner(models.Model):
             if not vals:
                 return True
         result = super().write(vals)
+        if {"email", "phone", "mobile"} & vals.keys():
+            self.env["privacy.suppression"]._apply_to(self)
         # Odoo's cache keeps each company's country (the telephony API) and
         # time zone (its reference day).
         if {"country_id", "tz"} & vals.keys() and self.env[
@@ -297,6 +305,25 @@ class ResPartner(models.Model):
 
     def unlink(self):
         # Erasure: the database's cascade deletes consents and history, not the
-        # files of their proof documents.
+        # files of their proof documents. The objection stays, hashed (merged
+        # contacts live on in the one they were merged into).
         self.env["privacy.partner.consent"]._unlink_proof_documents(self)
+        merged = (
+            self.env["privacy.partner.alias"]
+            .sudo()
+            .search([("old_partner_id", "in", self.ids)])
+        )
+        self.env["privacy.suppression"]._suppress(
+            set(self.ids) - set(merged.mapped("old_partner_id")), "erasure"
+        )
         return super().unlink()
+
+    def action_privacy_anonymise(self):
+        """The "Anonymise" button: the identity goes, the proof of consents and
+        objections stays (Privacy Managers)."""
+        if not self.env.user.has_group("privacy_gdpr.group_privacy_manager"):
+            raise AccessError(self.env._("Only Privacy Managers anonymise contacts."))
+        Erasure = self.env["privacy.erasure"]
+        Erasure._check_anonymisable(self)
+        Erasure._anonymise(self.ids)
+        return True

@@ -36,3 +36,6 @@ from . import test_telephony_reasons
 from . import test_opposition_register
 from . import test_call_rules
 from . import test_mass_composer
+from . import test_suppression
+from . import test_anonymisation
+from . import test_retention

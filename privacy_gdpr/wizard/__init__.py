@@ -5,3 +5,4 @@ from . import privacy_consent_request_wizard
 from . import base_import_import
 from . import base_partner_merge_automatic_wizard
 from . import privacy_opposition_import
+from . import privacy_lookup_wizard_line

@@ -1,2 +1,3 @@
 from . import privacy_lead_consent
 from . import crm_lead
+from . import privacy_retention_candidate

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class CrmLead(models.Model):
@@ -19,11 +19,49 @@ class CrmLead(models.Model):
         readonly=True,
     )
 
+    privacy_suppressed = fields.Boolean(
+        string="Objected after an erasure",
+        readonly=True,
+        copy=False,
+        help="Its e-mail address or number belonged to an erased contact who "
+        "objected: its contact objects too until the person gives a new consent.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._privacy_mark_suppressed()
+        return leads
+
     def write(self, vals):
         res = super().write(vals)
         if vals.get("partner_id"):
             self._privacy_carry_web_consents()
+        if {"email_from", "phone", "mobile"} & vals.keys():
+            self._privacy_mark_suppressed()
         return res
+
+    def _privacy_mark_suppressed(self):
+        """Mark the leads whose address or number is on the suppression list
+        of erased contacts, in one query for all of them."""
+        Telephony = self.env["privacy.telephony"]
+        rows = []
+        for lead in self:
+            country = lead.country_id or lead.company_id.country_id
+            rows += [
+                (lead.id, kind, value)
+                for kind, value in (
+                    ("email", tools.email_normalize(lead.email_from or "")),
+                    ("phone", Telephony._e164(lead.phone, country)),
+                    ("phone", Telephony._e164(lead.mobile, country)),
+                )
+                if value
+            ]
+        matched = self.env["privacy.suppression"].sudo()._matching(rows)
+        for suppressed, leads in self.grouped(lambda lead: lead.id in matched).items():
+            leads.filtered(
+                lambda lead, s=suppressed: lead.privacy_suppressed != s
+            ).privacy_suppressed = suppressed
 
     def _merge_dependences(self, opportunities):
         res = super()._merge_dependences(opportunities)

@@ -1,2 +1,3 @@
 from . import sale_order
 from . import privacy_contact_reason
+from . import privacy_retention_candidate

@@ -159,3 +159,30 @@ class TestWebsiteFormConsents(PrivacyWebsiteCase):
         self.assertEqual(consent.state, "given")
         self.assertIn("Our monthly newsletter.", consent.proof_text)
         self.assertNotIn("weekly", consent.proof_text)
+
+    def erase_lucie(self):
+        """Lucie's contact was erased: her address stays objected, hashed."""
+        self.env["res.partner"].create(
+            {"name": "Lucie Martin", "email": "lucie@example.fr"}
+        ).unlink()
+        return self.env["privacy.suppression"].search(
+            [("kind", "=", "email"), ("reason", "=", "erasure")], limit=1
+        )
+
+    def test_an_erased_address_signing_up_objects(self):
+        entry = self.erase_lucie()
+        result = self.post_form("res.partner", self.form_data())
+        partner = self.env["res.partner"].browse(result["id"])
+        self.assertEqual(set(partner.privacy_consent_ids.mapped("state")), {"refused"})
+        self.assertTrue(entry.active)
+
+    def test_a_ticked_box_lifts_the_objection_of_an_erased_address(self):
+        entry = self.erase_lucie()
+        result = self.post_form("res.partner", self.form_data(tick=self.type_news))
+        partner = self.env["res.partner"].browse(result["id"])
+        self.assertEqual(self.consent(partner, self.type_news).state, "given")
+        self.assertEqual(self.consent(partner, self.type_sms).state, "refused")
+        self.assertFalse(entry.active)
+        self.assertEqual(entry.lift_source, "web_form")
+        self.assertEqual(entry.lift_history_id.partner_id, partner)
+        self.assertEqual(entry.lift_history_id.proof_ip, "127.0.0.1")
