@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/mail_layout_data.xml",
         "data/ir_cron_data.xml",
+        "data/privacy_subject_request_data.xml",
         "views/privacy_consent_type_views.xml",
         "views/privacy_contact_reason_views.xml",
         "views/privacy_supervisory_authority_views.xml",
@@ -28,6 +29,7 @@
         "views/privacy_audit_log_views.xml",
         "wizard/privacy_contact_reason_wizard_views.xml",
         "wizard/mail_compose_message_views.xml",
+        "report/privacy_dossier_report.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/privacy_consent_export_views.xml",
@@ -37,6 +39,7 @@
         "views/privacy_consent_page_templates.xml",
         "views/mail_message_views.xml",
         "wizard/privacy_consent_request_wizard_views.xml",
+        "views/privacy_subject_request_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

@@ -24,3 +24,5 @@ from . import ir_attachment
 from . import privacy_telephony
 from . import res_users_apikeys
 from . import ir_http
+from . import privacy_dossier
+from . import privacy_subject_request

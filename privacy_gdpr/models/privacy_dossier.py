@@ -1,0 +1,322 @@
+import io
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+from odoo.tools import format_date, format_datetime
+from odoo.tools.misc import xlsxwriter
+
+PRIVACY_USER = "privacy_gdpr.group_privacy_user"
+OBJECTION_STATES = ("refused", "withdrawn")
+# Excel refuses longer sheet names and these characters in them.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+IDENTITY_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "lang",
+    "parent_id",
+    "company_id",
+    "create_date",
+    "create_uid",
+)
+CONSENT_FIELDS = (
+    "type_id",
+    "state",
+    "date_given",
+    "date_expiry",
+    "method",
+    "type_text_id",
+    "proof_date",
+    "proof_text",
+    "proof_ip",
+    "proof_user_agent",
+    "proof_link",
+    "proof_reference",
+    "proof_document_name",
+    "import_file",
+    "import_row",
+    "user_id",
+    "note",
+)
+HISTORY_FIELDS = (
+    "date",
+    "type_id",
+    "source",
+    "old_state",
+    "new_state",
+    "method",
+    "date_given",
+    "type_text_id",
+    "proof_date",
+    "proof_text",
+    "proof_ip",
+    "proof_user_agent",
+    "proof_link",
+    "proof_reference",
+    "proof_document_name",
+    "import_file",
+    "import_row",
+    "request_id",
+    "user_id",
+    "note",
+)
+REQUEST_FIELDS = (
+    "date_sent",
+    "origin",
+    "state",
+    "date_expiry",
+    "date_answer",
+    "date_confirmed",
+    "page_url",
+    "form_name",
+    "lang",
+    "answer_ip",
+    "answer_user_agent",
+    "text_shown",
+    "user_id",
+)
+CONTACT_LOG_FIELDS = (
+    "date",
+    "channel",
+    "reason_id",
+    "legal_basis",
+    "note",
+    "phone_number",
+    "call_reference",
+    "user_id",
+)
+OBJECTION_FIELDS = ("date", "type_id", "new_state", "source", "proof_text")
+
+
+class PrivacyDossier(models.AbstractModel):
+    """What the company holds on a person (GDPR art. 15), and the proof of each
+    consent (art. 7(1)): built once by :meth:`_dossier_data`, rendered as a PDF
+    (QWeb report) and as a workbook (:meth:`_dossier_xlsx`).
+
+    Each section is read with one query (plus one per many2one it shows), so
+    building a dossier costs the same whatever the length of the person's
+    history.
+    """
+
+    _name = "privacy.dossier"
+    _description = "Privacy dossier"
+
+    @api.model
+    def _check_dossier_access(self):
+        if not self.env.user.has_group(PRIVACY_USER):
+            raise AccessError(
+                self.env._("Only Privacy Users may produce a person's privacy dossier.")
+            )
+
+    @api.model
+    def _dossier_env(self, partner):
+        """The dossier speaks the person's language, whoever prints it."""
+        return self.with_context(
+            lang=partner.lang or self.env.lang,
+            tz=partner.tz or self.env.company.partner_id.tz or "UTC",
+            active_test=False,
+        )
+
+    @api.model
+    def _dossier_data(self, partner):
+        """The person's dossier: ``{"partner", "lang", "sections"}``, each
+        section a dict of ``key``, ``title``, ``columns`` (headings) and
+        ``rows`` (lists of text), in the person's language.
+
+        :raise AccessError: the user is not a Privacy User
+        """
+        partner.ensure_one()
+        self._check_dossier_access()
+        dossier = self._dossier_env(partner)
+        partner = partner.with_env(dossier.env)
+        sections = [
+            dossier._identity_section(partner),
+            dossier._sources_section(partner),
+            dossier._consent_section(partner),
+            dossier._history_section(partner),
+            dossier._request_section(partner),
+            dossier._contact_log_section(partner),
+            dossier._objection_section(partner),
+            *dossier._dossier_extra_sections(partner),
+        ]
+        return {"partner": partner, "lang": dossier.env.lang, "sections": sections}
+
+    @api.model
+    def _dossier_extra_sections(self, partner):
+        """Sections added by other addons (messages sent by mailings…): a list
+        of sections built like :meth:`_dossier_section`'s."""
+        return []
+
+    # Sections
+
+    @api.model
+    def _dossier_section(self, key, title, model, domain, field_names, order):
+        """A section listing the records of ``model`` matching ``domain``, read
+        in one query, one column per field, headed by the field's label."""
+        Model = self.env[model]
+        records = Model.search_read(domain, list(field_names), order=order)
+        return {
+            "key": key,
+            "title": title,
+            "columns": [Model._fields[name]._description_string(self.env)
+                        for name in field_names],
+            "rows": [
+                [self._dossier_value(Model._fields[name], record[name])
+                 for name in field_names]
+                for record in records
+            ],
+        }
+
+    @api.model
+    def _dossier_value(self, field, value):
+        """The text of a value read by ``search_read``, as the person reads it."""
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if value is False or value is None:
+            return ""
+        if field.type == "many2one":
+            return value[1]
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "date":
+            return format_date(self.env, value)
+        if field.type == "datetime":
+            return format_datetime(self.env, value, tz=self.env.context["tz"])
+        return str(value)
+
+    @api.model
+    def _identity_section(self, partner):
+        field_names = [name for name in IDENTITY_FIELDS if name in partner._fields]
+        values = partner.read(field_names)[0]
+        return {
+            "key": "identity",
+            "title": self.env._("Identity"),
+            "columns": [self.env._("Data"), self.env._("Value")],
+            "rows": [
+                [
+                    partner._fields[name]._description_string(self.env),
+                    self._dossier_value(partner._fields[name], values[name]),
+                ]
+                for name in field_names
+            ],
+        }
+
+    @api.model
+    def _sources_section(self, partner):
+        """Where the data came from: what recorded the person's answers, the
+        files imported, the web pages where forms were filled in."""
+        History = self.env["privacy.consent.history"]
+        Request = self.env["privacy.consent.request"]
+        sources = dict(History._fields["source"]._description_selection(self.env))
+        rows = [
+            [self.env._("Contact created"), partner.create_uid.name or "",
+             self._dossier_value(partner._fields["create_date"], partner.create_date)]
+        ]
+        domain = [("partner_id", "=", partner.id)]
+        for group in History.read_group(
+            domain, ["date:min"], ["source"], orderby="source", lazy=False
+        ):
+            rows.append([sources.get(group["source"], group["source"]), "",
+                         self._dossier_value(History._fields["date"], group["date"])])
+        for group in History.read_group(
+            domain + [("import_file", "!=", False)], ["date:min"], ["import_file"],
+            orderby="import_file", lazy=False,
+        ):
+            rows.append([sources["import"], group["import_file"],
+                         self._dossier_value(History._fields["date"], group["date"])])
+        for group in Request.read_group(
+            domain + [("page_url", "!=", False)], ["date_sent:min"], ["page_url"],
+            orderby="page_url", lazy=False,
+        ):
+            rows.append([sources["web_form"], group["page_url"],
+                         self._dossier_value(Request._fields["date_sent"],
+                                             group["date_sent"])])
+        return {
+            "key": "sources",
+            "title": self.env._("Data sources"),
+            "columns": [self.env._("Source"), self.env._("Detail"),
+                        self.env._("First recorded on")],
+            "rows": rows,
+        }
+
+    @api.model
+    def _consent_section(self, partner):
+        return self._dossier_section(
+            "consents", self.env._("Consents"), "privacy.partner.consent",
+            [("partner_id", "=", partner.id)], CONSENT_FIELDS, "type_id, id",
+        )
+
+    @api.model
+    def _history_section(self, partner):
+        return self._dossier_section(
+            "history", self.env._("Consent history"), "privacy.consent.history",
+            [("partner_id", "=", partner.id)], HISTORY_FIELDS, "date, id",
+        )
+
+    @api.model
+    def _request_section(self, partner):
+        return self._dossier_section(
+            "requests", self.env._("Consent requests"), "privacy.consent.request",
+            [("partner_id", "=", partner.id)], REQUEST_FIELDS, "date_sent, id",
+        )
+
+    @api.model
+    def _contact_log_section(self, partner):
+        return self._dossier_section(
+            "contact_log", self.env._("Contacts without consent"),
+            "privacy.contact.log", [("partner_id", "=", partner.id)],
+            CONTACT_LOG_FIELDS, "date, id",
+        )
+
+    @api.model
+    def _objection_section(self, partner):
+        """Every refusal and withdrawal the person expressed, with its proof."""
+        return self._dossier_section(
+            "objections", self.env._("Objections"), "privacy.consent.history",
+            [("partner_id", "=", partner.id),
+             ("new_state", "in", OBJECTION_STATES),
+             ("source", "!=", "reset")],
+            OBJECTION_FIELDS, "date, id",
+        )
+
+    # Renderings
+
+    @api.model
+    def _dossier_xlsx(self, partner):
+        """The dossier as a workbook, one sheet per section: its bytes."""
+        data = self._dossier_data(partner)
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        for section in data["sections"]:
+            name = section["title"].translate(SHEET_NAME_FORBIDDEN)[:SHEET_NAME_MAX]
+            sheet = workbook.add_worksheet(name)
+            sheet.write_row(0, 0, section["columns"], bold)
+            sheet.set_column(0, len(section["columns"]) - 1, 22, wrap)
+            sheet.freeze_panes(1, 0)
+            for index, row in enumerate(section["rows"], start=1):
+                # Strings only: a value typed "=…" by someone stays text.
+                for column, value in enumerate(row):
+                    sheet.write_string(index, column, value)
+        workbook.close()
+        return output.getvalue()
+
+    @api.model
+    def _dossier_file_name(self, partner, extension):
+        day = self.env.company._privacy_today()
+        return f"{self.env._('Privacy dossier')} - {partner.name} - {day}.{extension}"
+
+    @api.model
+    def _dossier_pdf(self, partner):
+        return self.env["ir.actions.report"]._render_qweb_pdf(
+            "privacy_gdpr.action_report_privacy_dossier", partner.ids
+        )[0]
