@@ -31,3 +31,4 @@ from . import test_audit_log
 from . import test_reference_day
 from . import test_web_form_consent
 from . import test_privacy_dossier
+from . import test_subject_request
