@@ -7,3 +7,4 @@ from . import mailing_subscription
 from . import mailing_trace
 from . import mailing_mailing
 from . import privacy_consent_history
+from . import privacy_dossier
