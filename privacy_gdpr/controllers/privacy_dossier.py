@@ -4,7 +4,10 @@ from odoo.http import content_disposition, request
 
 class PrivacyDossier(http.Controller):
     @http.route(
-        "/privacy/dossier/<int:partner_id>/xlsx", type="http", auth="user", methods=["GET"]
+        "/privacy/dossier/<int:partner_id>/xlsx",
+        type="http",
+        auth="user",
+        methods=["GET"],
     )
     def dossier_xlsx(self, partner_id):
         """The person's dossier as a workbook; ``privacy.dossier`` checks that

@@ -9,7 +9,7 @@ PRIVACY_USER = "privacy_gdpr.group_privacy_user"
 OBJECTION_STATES = ("refused", "withdrawn")
 # Excel refuses longer sheet names and these characters in them.
 SHEET_NAME_MAX = 31
-SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 IDENTITY_FIELDS = (
     "name",
@@ -166,11 +166,15 @@ class PrivacyDossier(models.AbstractModel):
         return {
             "key": key,
             "title": title,
-            "columns": [Model._fields[name]._description_string(self.env)
-                        for name in field_names],
+            "columns": [
+                Model._fields[name]._description_string(self.env)
+                for name in field_names
+            ],
             "rows": [
-                [self._dossier_value(Model._fields[name], record[name])
-                 for name in field_names]
+                [
+                    self._dossier_value(Model._fields[name], record[name])
+                    for name in field_names
+                ]
                 for record in records
             ],
         }
@@ -217,74 +221,124 @@ class PrivacyDossier(models.AbstractModel):
         Request = self.env["privacy.consent.request"]
         sources = dict(History._fields["source"]._description_selection(self.env))
         rows = [
-            [self.env._("Contact created"), partner.create_uid.name or "",
-             self._dossier_value(partner._fields["create_date"], partner.create_date)]
+            [
+                self.env._("Contact created"),
+                partner.create_uid.name or "",
+                self._dossier_value(
+                    partner._fields["create_date"], partner.create_date
+                ),
+            ]
         ]
         domain = [("partner_id", "=", partner.id)]
         for group in History.read_group(
             domain, ["date:min"], ["source"], orderby="source", lazy=False
         ):
-            rows.append([sources.get(group["source"], group["source"]), "",
-                         self._dossier_value(History._fields["date"], group["date"])])
+            rows.append(
+                [
+                    sources.get(group["source"], group["source"]),
+                    "",
+                    self._dossier_value(History._fields["date"], group["date"]),
+                ]
+            )
         for group in History.read_group(
-            domain + [("import_file", "!=", False)], ["date:min"], ["import_file"],
-            orderby="import_file", lazy=False,
+            domain + [("import_file", "!=", False)],
+            ["date:min"],
+            ["import_file"],
+            orderby="import_file",
+            lazy=False,
         ):
-            rows.append([sources["import"], group["import_file"],
-                         self._dossier_value(History._fields["date"], group["date"])])
+            rows.append(
+                [
+                    sources["import"],
+                    group["import_file"],
+                    self._dossier_value(History._fields["date"], group["date"]),
+                ]
+            )
         for group in Request.read_group(
-            domain + [("page_url", "!=", False)], ["date_sent:min"], ["page_url"],
-            orderby="page_url", lazy=False,
+            domain + [("page_url", "!=", False)],
+            ["date_sent:min"],
+            ["page_url"],
+            orderby="page_url",
+            lazy=False,
         ):
-            rows.append([sources["web_form"], group["page_url"],
-                         self._dossier_value(Request._fields["date_sent"],
-                                             group["date_sent"])])
+            rows.append(
+                [
+                    sources["web_form"],
+                    group["page_url"],
+                    self._dossier_value(
+                        Request._fields["date_sent"], group["date_sent"]
+                    ),
+                ]
+            )
         return {
             "key": "sources",
             "title": self.env._("Data sources"),
-            "columns": [self.env._("Source"), self.env._("Detail"),
-                        self.env._("First recorded on")],
+            "columns": [
+                self.env._("Source"),
+                self.env._("Detail"),
+                self.env._("First recorded on"),
+            ],
             "rows": rows,
         }
 
     @api.model
     def _consent_section(self, partner):
         return self._dossier_section(
-            "consents", self.env._("Consents"), "privacy.partner.consent",
-            [("partner_id", "=", partner.id)], CONSENT_FIELDS, "type_id, id",
+            "consents",
+            self.env._("Consents"),
+            "privacy.partner.consent",
+            [("partner_id", "=", partner.id)],
+            CONSENT_FIELDS,
+            "type_id, id",
         )
 
     @api.model
     def _history_section(self, partner):
         return self._dossier_section(
-            "history", self.env._("Consent history"), "privacy.consent.history",
-            [("partner_id", "=", partner.id)], HISTORY_FIELDS, "date, id",
+            "history",
+            self.env._("Consent history"),
+            "privacy.consent.history",
+            [("partner_id", "=", partner.id)],
+            HISTORY_FIELDS,
+            "date, id",
         )
 
     @api.model
     def _request_section(self, partner):
         return self._dossier_section(
-            "requests", self.env._("Consent requests"), "privacy.consent.request",
-            [("partner_id", "=", partner.id)], REQUEST_FIELDS, "date_sent, id",
+            "requests",
+            self.env._("Consent requests"),
+            "privacy.consent.request",
+            [("partner_id", "=", partner.id)],
+            REQUEST_FIELDS,
+            "date_sent, id",
         )
 
     @api.model
     def _contact_log_section(self, partner):
         return self._dossier_section(
-            "contact_log", self.env._("Contacts without consent"),
-            "privacy.contact.log", [("partner_id", "=", partner.id)],
-            CONTACT_LOG_FIELDS, "date, id",
+            "contact_log",
+            self.env._("Contacts without consent"),
+            "privacy.contact.log",
+            [("partner_id", "=", partner.id)],
+            CONTACT_LOG_FIELDS,
+            "date, id",
         )
 
     @api.model
     def _objection_section(self, partner):
         """Every refusal and withdrawal the person expressed, with its proof."""
         return self._dossier_section(
-            "objections", self.env._("Objections"), "privacy.consent.history",
-            [("partner_id", "=", partner.id),
-             ("new_state", "in", OBJECTION_STATES),
-             ("source", "!=", "reset")],
-            OBJECTION_FIELDS, "date, id",
+            "objections",
+            self.env._("Objections"),
+            "privacy.consent.history",
+            [
+                ("partner_id", "=", partner.id),
+                ("new_state", "in", OBJECTION_STATES),
+                ("source", "!=", "reset"),
+            ],
+            OBJECTION_FIELDS,
+            "date, id",
         )
 
     # Renderings

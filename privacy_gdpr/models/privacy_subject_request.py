@@ -101,7 +101,9 @@ class PrivacySubjectRequest(models.Model):
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for request in self:
-            request.name = f"{kinds.get(request.kind, '')} – {request.partner_id.name or ''}"
+            request.name = (
+                f"{kinds.get(request.kind, '')} – {request.partner_id.name or ''}"
+            )
 
     @api.depends("date_received")
     def _compute_date_deadline(self):
@@ -151,7 +153,9 @@ class PrivacySubjectRequest(models.Model):
                     for extension, (mimetype, content) in files.items()
                 ]
             )
-            request.dossier_attachment_ids = [fields.Command.link(a.id) for a in attachments]
+            request.dossier_attachment_ids = [
+                fields.Command.link(a.id) for a in attachments
+            ]
             request.message_post(
                 body=self.env._("Privacy dossier produced."),
                 attachment_ids=attachments.ids,
@@ -163,7 +167,9 @@ class PrivacySubjectRequest(models.Model):
         """Give each handler an activity for the open requests due within
         ``REMINDER_DAYS`` days, once per request: an activity done or deleted
         is not given again."""
-        activity_type = self.env.ref("privacy_gdpr.mail_activity_subject_request_deadline")
+        activity_type = self.env.ref(
+            "privacy_gdpr.mail_activity_subject_request_deadline"
+        )
         today = self.env.company._privacy_today()
         requests = self.search(
             [

@@ -118,14 +118,14 @@ class TestPrivacyDossier(PrivacyDossierCase):
             sorted([words["request_origin"], words["web_form"]]),
         )
         web_request = self.row_where(requests, **{words["origin"]: words["web_form"]})
-        self.assertEqual(web_request[words["page"]], "https://www.example.com/contactus")
+        self.assertEqual(
+            web_request[words["page"]], "https://www.example.com/contactus"
+        )
         self.assertIn("Every box of the form", web_request[words["text_shown"]])
 
         log = self.row_where(self.rows_of(book.worksheets[5]))
         self.assertEqual(log[words["note"]], "Delivery date of order S0042")
-        self.assertEqual(
-            log[words["reason"]], self.reason.with_context(lang=lang).name
-        )
+        self.assertEqual(log[words["reason"]], self.reason.with_context(lang=lang).name)
         self.assertEqual(log[words["legal_basis"]], words["contract"])
 
         objections = self.rows_of(book.worksheets[6])
@@ -259,11 +259,18 @@ class TestPrivacyDossier(PrivacyDossierCase):
         return self.env.cr.sql_log_count - before, data
 
     def add_events(self, partner, count):
-        for index in range(count // 2):
-            self.record(partner, self.type_email, source="staff", state="given",
-                        method="email", date_given=self.today)
-            self.record(partner, self.type_email, source="unsubscribe",
-                        state="withdrawn")
+        for _index in range(count // 2):
+            self.record(
+                partner,
+                self.type_email,
+                source="staff",
+                state="given",
+                method="email",
+                date_given=self.today,
+            )
+            self.record(
+                partner, self.type_email, source="unsubscribe", state="withdrawn"
+            )
         self.env["privacy.contact.log"].sudo().create(
             [
                 {
@@ -278,7 +285,9 @@ class TestPrivacyDossier(PrivacyDossierCase):
         )
 
     def test_query_count_does_not_grow_with_the_history(self):
-        few = self.env["res.partner"].create({"name": "Few", "email": "few@example.com"})
+        few = self.env["res.partner"].create(
+            {"name": "Few", "email": "few@example.com"}
+        )
         many = self.env["res.partner"].create(
             {"name": "Many", "email": "many@example.com"}
         )

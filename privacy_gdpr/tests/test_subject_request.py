@@ -2,7 +2,6 @@ import io
 from datetime import date
 
 import openpyxl
-
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -128,9 +127,9 @@ class TestSubjectRequest(PrivacyCase):
         with self.assertRaises(AccessError):
             request.with_user(self.user_privacy).unlink()
         self.assertEqual(
-            self.env["privacy.subject.request"].with_user(self.user_privacy).search(
-                [("id", "=", request.id)]
-            ),
+            self.env["privacy.subject.request"]
+            .with_user(self.user_privacy)
+            .search([("id", "=", request.id)]),
             request,
         )
 

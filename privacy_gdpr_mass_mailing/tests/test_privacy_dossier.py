@@ -10,7 +10,9 @@ class DossierMailingCase(MassMailingCase):
         env = self.env(user=self.user_privacy)
         data = env["privacy.dossier"]._dossier_data(partner.with_env(env))
         section = next(s for s in data["sections"] if s["key"] == "mailing_traces")
-        return [dict(zip(section["columns"], row, strict=True)) for row in section["rows"]]
+        return [
+            dict(zip(section["columns"], row, strict=True)) for row in section["rows"]
+        ]
 
 
 @tagged("post_install", "-at_install")
