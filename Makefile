@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export soak
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-dossier soak
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -60,6 +60,13 @@ bench-telephony:
 ## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
 bench-mailing:
 	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT))
+
+## The privacy dossier (PDF and XLSX) of a person with 1,000 history and 1,000 log rows
+BENCH_DOSSIER_DB ?= privacy_gdpr_bench_dossier
+BENCH_DOSSIER_PORT ?= 18214
+bench-dossier:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) --port $(BENCH_DOSSIER_PORT) $(BENCH_ARGS)
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak
