@@ -27,12 +27,8 @@ IDENTITY_FIELDS = (
     "create_date",
     "create_uid",
 )
-CONSENT_FIELDS = (
-    "type_id",
-    "state",
-    "date_given",
-    "date_expiry",
-    "method",
+# The proof of an answer, on the consent (its latest) and on each history row.
+PROOF_FIELDS = (
     "type_text_id",
     "proof_date",
     "proof_text",
@@ -43,6 +39,14 @@ CONSENT_FIELDS = (
     "proof_document_name",
     "import_file",
     "import_row",
+)
+CONSENT_FIELDS = (
+    "type_id",
+    "state",
+    "date_given",
+    "date_expiry",
+    "method",
+    *PROOF_FIELDS,
     "user_id",
     "note",
 )
@@ -54,16 +58,7 @@ HISTORY_FIELDS = (
     "new_state",
     "method",
     "date_given",
-    "type_text_id",
-    "proof_date",
-    "proof_text",
-    "proof_ip",
-    "proof_user_agent",
-    "proof_link",
-    "proof_reference",
-    "proof_document_name",
-    "import_file",
-    "import_row",
+    *PROOF_FIELDS,
     "request_id",
     "user_id",
     "note",
@@ -140,11 +135,10 @@ class PrivacyDossier(models.AbstractModel):
         sections = [
             dossier._identity_section(partner),
             dossier._sources_section(partner),
-            dossier._consent_section(partner),
-            dossier._history_section(partner),
-            dossier._request_section(partner),
-            dossier._contact_log_section(partner),
-            dossier._objection_section(partner),
+            *(
+                dossier._dossier_section(*section)
+                for section in dossier._record_sections(partner)
+            ),
             *dossier._dossier_extra_sections(partner),
         ]
         return {"partner": partner, "lang": dossier.env.lang, "sections": sections}
@@ -218,7 +212,6 @@ class PrivacyDossier(models.AbstractModel):
         """Where the data came from: what recorded the person's answers, the
         files imported, the web pages where forms were filled in."""
         History = self.env["privacy.consent.history"]
-        Request = self.env["privacy.consent.request"]
         sources = dict(History._fields["source"]._description_selection(self.env))
         rows = [
             [
@@ -229,47 +222,43 @@ class PrivacyDossier(models.AbstractModel):
                 ),
             ]
         ]
-        domain = [("partner_id", "=", partner.id)]
-        for group in History.read_group(
-            domain, ["date:min"], ["source"], orderby="source", lazy=False
-        ):
-            rows.append(
-                [
-                    sources.get(group["source"], group["source"]),
-                    "",
-                    self._dossier_value(History._fields["date"], group["date"]),
-                ]
-            )
-        for group in History.read_group(
-            domain + [("import_file", "!=", False)],
-            ["date:min"],
-            ["import_file"],
-            orderby="import_file",
-            lazy=False,
-        ):
-            rows.append(
-                [
-                    sources["import"],
-                    group["import_file"],
-                    self._dossier_value(History._fields["date"], group["date"]),
-                ]
-            )
-        for group in Request.read_group(
-            domain + [("page_url", "!=", False)],
-            ["date_sent:min"],
-            ["page_url"],
-            orderby="page_url",
-            lazy=False,
-        ):
-            rows.append(
-                [
-                    sources["web_form"],
-                    group["page_url"],
-                    self._dossier_value(
-                        Request._fields["date_sent"], group["date_sent"]
-                    ),
-                ]
-            )
+        mine = [("partner_id", "=", partner.id)]
+        # What recorded answers (labelled by their source), the files imported
+        # and the pages of web forms (labelled by their kind).
+        groupings = (
+            ("privacy.consent.history", [], "source", "date", None),
+            (
+                "privacy.consent.history",
+                [("import_file", "!=", False)],
+                "import_file",
+                "date",
+                sources["import"],
+            ),
+            (
+                "privacy.consent.request",
+                [("page_url", "!=", False)],
+                "page_url",
+                "date_sent",
+                sources["web_form"],
+            ),
+        )
+        for model, domain, group_field, date_field, label in groupings:
+            Model = self.env[model]
+            for group in Model.read_group(
+                mine + domain,
+                [f"{date_field}:min"],
+                [group_field],
+                orderby=group_field,
+                lazy=False,
+            ):
+                value = group[group_field]
+                first = self._dossier_value(
+                    Model._fields[date_field], group[date_field]
+                )
+                if label:
+                    rows.append([label, value, first])
+                else:
+                    rows.append([sources.get(value, value), "", first])
         return {
             "key": "sources",
             "title": self.env._("Data sources"),
@@ -282,64 +271,58 @@ class PrivacyDossier(models.AbstractModel):
         }
 
     @api.model
-    def _consent_section(self, partner):
-        return self._dossier_section(
-            "consents",
-            self.env._("Consents"),
-            "privacy.partner.consent",
-            [("partner_id", "=", partner.id)],
-            CONSENT_FIELDS,
-            "type_id, id",
-        )
-
-    @api.model
-    def _history_section(self, partner):
-        return self._dossier_section(
-            "history",
-            self.env._("Consent history"),
-            "privacy.consent.history",
-            [("partner_id", "=", partner.id)],
-            HISTORY_FIELDS,
-            "date, id",
-        )
-
-    @api.model
-    def _request_section(self, partner):
-        return self._dossier_section(
-            "requests",
-            self.env._("Consent requests"),
-            "privacy.consent.request",
-            [("partner_id", "=", partner.id)],
-            REQUEST_FIELDS,
-            "date_sent, id",
-        )
-
-    @api.model
-    def _contact_log_section(self, partner):
-        return self._dossier_section(
-            "contact_log",
-            self.env._("Contacts without consent"),
-            "privacy.contact.log",
-            [("partner_id", "=", partner.id)],
-            CONTACT_LOG_FIELDS,
-            "date, id",
-        )
-
-    @api.model
-    def _objection_section(self, partner):
-        """Every refusal and withdrawal the person expressed, with its proof."""
-        return self._dossier_section(
-            "objections",
-            self.env._("Objections"),
-            "privacy.consent.history",
-            [
-                ("partner_id", "=", partner.id),
-                ("new_state", "in", OBJECTION_STATES),
-                ("source", "!=", "reset"),
-            ],
-            OBJECTION_FIELDS,
-            "date, id",
-        )
+    def _record_sections(self, partner):
+        """The sections listing the person's records, as the arguments of
+        :meth:`_dossier_section`."""
+        mine = [("partner_id", "=", partner.id)]
+        # Refusals and withdrawals the person expressed: a reset by a new
+        # request is not theirs.
+        objections = mine + [
+            ("new_state", "in", OBJECTION_STATES),
+            ("source", "!=", "reset"),
+        ]
+        return [
+            (
+                "consents",
+                self.env._("Consents"),
+                "privacy.partner.consent",
+                mine,
+                CONSENT_FIELDS,
+                "type_id, id",
+            ),
+            (
+                "history",
+                self.env._("Consent history"),
+                "privacy.consent.history",
+                mine,
+                HISTORY_FIELDS,
+                "date, id",
+            ),
+            (
+                "requests",
+                self.env._("Consent requests"),
+                "privacy.consent.request",
+                mine,
+                REQUEST_FIELDS,
+                "date_sent, id",
+            ),
+            (
+                "contact_log",
+                self.env._("Contacts without consent"),
+                "privacy.contact.log",
+                mine,
+                CONTACT_LOG_FIELDS,
+                "date, id",
+            ),
+            (
+                "objections",
+                self.env._("Objections"),
+                "privacy.consent.history",
+                objections,
+                OBJECTION_FIELDS,
+                "date, id",
+            ),
+        ]
 
     # Renderings
 
