@@ -1,11 +1,16 @@
 import io
 
+import pytz
+
 from odoo import api, models
 from odoo.exceptions import AccessError
-from odoo.tools import format_date, format_datetime
+from odoo.tools import DEFAULT_SERVER_TIME_FORMAT
 from odoo.tools.misc import xlsxwriter
 
 PRIVACY_USER = "privacy_gdpr.group_privacy_user"
+# The formats of English (United States), for a language not installed.
+DEFAULT_DATE_FORMAT = "%m/%d/%Y"
+DEFAULT_TIME_FORMAT = DEFAULT_SERVER_TIME_FORMAT
 OBJECTION_STATES = ("refused", "withdrawn")
 # Excel refuses longer sheet names and these characters in them.
 SHEET_NAME_MAX = 31
@@ -113,11 +118,17 @@ class PrivacyDossier(models.AbstractModel):
 
     @api.model
     def _dossier_env(self, partner):
-        """The dossier speaks the person's language, whoever prints it."""
+        """The dossier speaks the person's language, and gives times in their
+        time zone, whoever prints it."""
+        lang = partner.lang or self.env.lang or "en_US"
+        lang_data = self.env["res.lang"]._get_data(code=lang)
+        date_format = lang_data.date_format or DEFAULT_DATE_FORMAT
+        time_format = lang_data.time_format or DEFAULT_TIME_FORMAT
         return self.with_context(
-            lang=partner.lang or self.env.lang,
+            lang=lang,
             tz=partner.tz or self.env.company.partner_id.tz or "UTC",
             active_test=False,
+            privacy_dossier_formats=(date_format, f"{date_format} {time_format}"),
         )
 
     @api.model
@@ -157,6 +168,9 @@ class PrivacyDossier(models.AbstractModel):
         in one query, one column per field, headed by the field's label."""
         Model = self.env[model]
         records = Model.search_read(domain, list(field_names), order=order)
+        texts = [
+            (name, self._dossier_text(Model._fields[name])) for name in field_names
+        ]
         return {
             "key": key,
             "title": title,
@@ -165,30 +179,36 @@ class PrivacyDossier(models.AbstractModel):
                 for name in field_names
             ],
             "rows": [
-                [
-                    self._dossier_value(Model._fields[name], record[name])
-                    for name in field_names
-                ]
-                for record in records
+                [text(record[name]) for name, text in texts] for record in records
             ],
         }
 
     @api.model
-    def _dossier_value(self, field, value):
-        """The text of a value read by ``search_read``, as the person reads it."""
+    def _dossier_text(self, field):
+        """The function giving the text of a value of ``field`` read by
+        ``search_read``, as the person reads it. Labels and formats are looked
+        up once per column: thousands of rows are formatted in milliseconds."""
         if field.type == "boolean":
-            return self.env._("Yes") if value else self.env._("No")
-        if value is False or value is None:
-            return ""
+            yes, no = self.env._("Yes"), self.env._("No")
+            return lambda value: yes if value else no
         if field.type == "many2one":
-            return value[1]
+            return lambda value: value[1] if value else ""
         if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value, value)
+            labels = dict(field._description_selection(self.env))
+            return lambda value: labels.get(value, value) if value else ""
+        date_format, datetime_format = self.env.context["privacy_dossier_formats"]
         if field.type == "date":
-            return format_date(self.env, value)
+            return lambda value: value.strftime(date_format) if value else ""
         if field.type == "datetime":
-            return format_datetime(self.env, value, tz=self.env.context["tz"])
-        return str(value)
+            tz = pytz.timezone(self.env.context["tz"])
+
+            def local_text(value):
+                if not value:
+                    return ""
+                return pytz.utc.localize(value).astimezone(tz).strftime(datetime_format)
+
+            return local_text
+        return lambda value: str(value) if value else ""
 
     @api.model
     def _identity_section(self, partner):
@@ -201,7 +221,7 @@ class PrivacyDossier(models.AbstractModel):
             "rows": [
                 [
                     partner._fields[name]._description_string(self.env),
-                    self._dossier_value(partner._fields[name], values[name]),
+                    self._dossier_text(partner._fields[name])(values[name]),
                 ]
                 for name in field_names
             ],
@@ -217,9 +237,7 @@ class PrivacyDossier(models.AbstractModel):
             [
                 self.env._("Contact created"),
                 partner.create_uid.name or "",
-                self._dossier_value(
-                    partner._fields["create_date"], partner.create_date
-                ),
+                self._dossier_text(partner._fields["create_date"])(partner.create_date),
             ]
         ]
         mine = [("partner_id", "=", partner.id)]
@@ -244,6 +262,7 @@ class PrivacyDossier(models.AbstractModel):
         )
         for model, domain, group_field, date_field, label in groupings:
             Model = self.env[model]
+            date_text = self._dossier_text(Model._fields[date_field])
             for group in Model.read_group(
                 mine + domain,
                 [f"{date_field}:min"],
@@ -252,9 +271,7 @@ class PrivacyDossier(models.AbstractModel):
                 lazy=False,
             ):
                 value = group[group_field]
-                first = self._dossier_value(
-                    Model._fields[date_field], group[date_field]
-                )
+                first = date_text(group[date_field])
                 if label:
                     rows.append([label, value, first])
                 else:

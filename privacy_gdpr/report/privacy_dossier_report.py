@@ -15,5 +15,28 @@ class PrivacyDossierReport(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "res.partner",
             "docs": partners,
-            "dossiers": [Dossier._dossier_data(partner) for partner in partners],
+            "dossiers": [
+                self._printed(Dossier._dossier_data(partner)) for partner in partners
+            ],
         }
+
+    @api.model
+    def _printed(self, dossier):
+        """The dossier without the columns empty in every row of their
+        section: a page holds what the person has, the workbook keeps them all."""
+        sections = []
+        for section in dossier["sections"]:
+            rows = section["rows"]
+            kept = [
+                index
+                for index in range(len(section["columns"]))
+                if not rows or any(row[index] for row in rows)
+            ]
+            sections.append(
+                {
+                    **section,
+                    "columns": [section["columns"][index] for index in kept],
+                    "rows": [[row[index] for index in kept] for row in rows],
+                }
+            )
+        return {**dossier, "sections": sections}
