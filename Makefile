@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention bench-dossier
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -73,6 +73,11 @@ bench-composer:
 ## Benchmark the daily retention job (own database, 100,000 contacts; PARTNERS=1000000 for a million)
 bench-retention:
 	$(PYTHON) benchmarks/bench_retention.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(PARTNERS),--partners $(PARTNERS))
+## The privacy dossier (PDF and XLSX) of a person with 1,000 history and 1,000 log rows
+BENCH_DOSSIER_DB ?= privacy_gdpr_bench_dossier
+BENCH_DOSSIER_PORT ?= 18214
+bench-dossier:
+	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) --port $(BENCH_DOSSIER_PORT) $(BENCH_ARGS)
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak

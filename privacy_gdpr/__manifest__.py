@@ -25,6 +25,7 @@
         "data/mail_template_data.xml",
         "data/mail_layout_data.xml",
         "data/ir_cron_data.xml",
+        "data/privacy_subject_request_data.xml",
         "views/privacy_consent_type_views.xml",
         "views/privacy_contact_reason_views.xml",
         "views/privacy_supervisory_authority_views.xml",
@@ -34,6 +35,7 @@
         "views/privacy_audit_log_views.xml",
         "wizard/privacy_contact_reason_wizard_views.xml",
         "wizard/mail_compose_message_views.xml",
+        "report/privacy_dossier_report.xml",
         "views/res_partner_views.xml",
         "wizard/privacy_opposition_import_views.xml",
         "views/privacy_opposition_register_entry_views.xml",
@@ -48,6 +50,7 @@
         "views/privacy_suppression_views.xml",
         "views/privacy_retention_candidate_views.xml",
         "wizard/privacy_lookup_wizard_views.xml",
+        "views/privacy_subject_request_views.xml",
         "views/privacy_menus.xml",
     ],
     "demo": [

@@ -1,2 +1,3 @@
 from . import consent_page
 from . import telephony_api
+from . import privacy_dossier

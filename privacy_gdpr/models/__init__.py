@@ -30,3 +30,5 @@ from . import res_users_apikeys
 from . import ir_http
 from . import privacy_mass_contact_mixin
 from . import privacy_retention_candidate
+from . import privacy_dossier
+from . import privacy_subject_request

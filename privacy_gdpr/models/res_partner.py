@@ -28,6 +28,11 @@ class ResPartner(models.Model):
     privacy_request_ids = fields.One2many(
         "privacy.consent.request", "partner_id", string="Consent requests"
     )
+    privacy_subject_request_count = fields.Integer(
+        string="Data subject requests",
+        compute="_compute_privacy_subject_request_count",
+        groups="privacy_gdpr.group_privacy_user",
+    )
     # Stored and indexed, so that a partner is found by number without a scan.
     privacy_phone_e164 = fields.Char(
         string="Phone (E.164)",
@@ -226,6 +231,32 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # Consent requests (see privacy.consent.request)
     # ------------------------------------------------------------
+
+    def _compute_privacy_subject_request_count(self):
+        counts = dict(
+            self.env["privacy.subject.request"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.privacy_subject_request_count = counts.get(partner, 0)
+
+    def action_privacy_subject_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "privacy_gdpr.privacy_subject_request_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_privacy_dossier_xlsx(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/privacy/dossier/{self.id}/xlsx",
+            "target": "download",
+        }
 
     def action_privacy_send_consent_request(self):
         """The "Send consent request" button of the contact form."""

@@ -39,3 +39,5 @@ from . import test_mass_composer
 from . import test_suppression
 from . import test_anonymisation
 from . import test_retention
+from . import test_privacy_dossier
+from . import test_subject_request

@@ -8,3 +8,4 @@ from . import mailing_trace
 from . import mailing_mailing
 from . import privacy_consent_history
 from . import privacy_retention_candidate
+from . import privacy_dossier

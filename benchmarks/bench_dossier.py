@@ -1,0 +1,194 @@
+"""Benchmark: the privacy dossier (PDF and XLSX) of a person with a long history.
+
+In one run, on its own database (dropped and re-created with privacy_gdpr
+unless --reuse):
+
+1. loads, in a few SQL statements, a person with 1,000 rows of consent history
+   and 1,000 rows of contact log (and 50 consent requests), and a person with
+   10 of each;
+2. starts Odoo on the loopback (one worker), from which wkhtmltopdf fetches the
+   report's style sheets as it does in production;
+3. builds each dossier's data, its workbook and its PDF, several times, as the
+   administrator, and prints the times, the queries of the data and the ratios
+   between both persons.
+
+Target: the PDF and the workbook of the long history together in under 3 s.
+
+Usage: make bench-dossier [BENCH_DOSSIER_DB=...]
+   or: python benchmarks/bench_dossier.py --database privacy_gdpr_bench_dossier
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import devtools
+from devtools import BENCH_DIR, CONF
+
+LONG, SHORT = 1000, 10
+TARGET_SECONDS = 3.0
+
+
+def odoo_env(database):
+    import odoo
+    from odoo import api
+
+    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
+    registry = odoo.modules.registry.Registry(database)
+    cr = registry.cursor()
+    # The administrator (a Privacy Manager), not the superuser.
+    return api.Environment(cr, 2, {"lang": "en_US", "tz": "Europe/Paris"})
+
+
+def load_person(env, name, rows):
+    """A person with ``rows`` history rows and ``rows`` contact log rows."""
+    partner = env["res.partner"].create(
+        {"name": name, "email": f"{name.lower()}@example.com", "lang": "en_US"}
+    )
+    consent_type = env["privacy.consent.type"].search([], limit=1)
+    reason = env["privacy.contact.reason"].search([], limit=1)
+    env.flush_all()
+    cr = env.cr
+    cr.execute(
+        """
+        INSERT INTO privacy_consent_history (
+            partner_id, type_id, company_id, source, old_state, new_state, method,
+            date_given, user_id, date, proof_date, proof_ip, proof_text,
+            proof_reference, note, create_uid, create_date, write_uid, write_date)
+        SELECT %(partner)s, t.id, t.company_id,
+               (ARRAY['page', 'staff', 'import', 'unsubscribe'])[1 + g %% 4],
+               CASE WHEN g %% 2 = 0 THEN 'given' ELSE 'withdrawn' END,
+               CASE WHEN g %% 2 = 0 THEN 'withdrawn' ELSE 'given' END,
+               'web_form', current_date - g, 2,
+               now() at time zone 'UTC' - g * interval '1 day',
+               now() at time zone 'UTC' - g * interval '1 day',
+               '192.0.2.' || (g %% 250),
+               'I agree to receive the newsletter of the company, version ' || g,
+               'REF-' || g, 'Answer number ' || g,
+               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM generate_series(1, %(rows)s) AS g, privacy_consent_type t
+         WHERE t.id = %(type)s
+        """,
+        {"partner": partner.id, "rows": rows, "type": consent_type.id},
+    )
+    cr.execute(
+        """
+        INSERT INTO privacy_contact_log (
+            partner_id, channel, reason_id, legal_basis, note, user_id, company_id,
+            date, create_uid, create_date, write_uid, write_date)
+        SELECT %(partner)s, (ARRAY['email', 'call', 'sms'])[1 + g %% 3], %(reason)s,
+               'contract', 'Delivery of order S' || g, 2, 1,
+               now() at time zone 'UTC' - g * interval '1 hour',
+               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM generate_series(1, %(rows)s) AS g
+        """,
+        {"partner": partner.id, "rows": rows, "reason": reason.id},
+    )
+    cr.execute(
+        """
+        INSERT INTO privacy_consent_request (
+            partner_id, company_id, origin, state, user_id, lang, date_sent,
+            text_shown, create_uid, create_date, write_uid, write_date)
+        SELECT %(partner)s, 1, 'request', 'superseded', 2, 'en_US',
+               now() at time zone 'UTC' - g * interval '1 week',
+               'The whole text of the preference page, request ' || g,
+               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+          FROM generate_series(1, %(requests)s) AS g
+        """,
+        {"partner": partner.id, "requests": max(rows // 20, 1)},
+    )
+    cr.commit()
+    return partner
+
+
+def measure(env, partner, repeat):
+    """Median seconds of the data, the workbook and the PDF; queries of the data."""
+    Dossier = env["privacy.dossier"]
+    times = {"data": [], "xlsx": [], "pdf": []}
+    queries = 0
+    for _index in range(repeat):
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        started = time.perf_counter()
+        Dossier._dossier_data(partner)
+        times["data"].append(time.perf_counter() - started)
+        queries = env.cr.sql_log_count - before
+        env.invalidate_all()
+        started = time.perf_counter()
+        Dossier._dossier_xlsx(partner)
+        times["xlsx"].append(time.perf_counter() - started)
+        env.invalidate_all()
+        started = time.perf_counter()
+        pdf = Dossier._dossier_pdf(partner)
+        times["pdf"].append(time.perf_counter() - started)
+        assert pdf.startswith(b"%PDF"), "no PDF produced"
+    return {kind: statistics.median(values) for kind, values in times.items()}, queries
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="privacy_gdpr_bench_dossier")
+    parser.add_argument("--port", type=int, default=18214)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of a previous run"
+    )
+    args = parser.parse_args()
+    devtools.require_conf("bench")
+    if not args.reuse:
+        print(f"Creating {args.database} with privacy_gdpr (no demo data)...")
+        devtools.install_database(args.database, "privacy_gdpr", prog="bench")
+    env = odoo_env(args.database)
+    Partner = env["res.partner"]
+    people = {}
+    for name, rows in (("Long", LONG), ("Short", SHORT)):
+        people[rows] = Partner.search([("name", "=", name)], limit=1) or load_person(
+            env, name, rows
+        )
+    server = devtools.OdooServer(
+        args.database,
+        BENCH_DIR / "bench_dossier_server.log",
+        workers=1,
+        cron_threads=0,
+        port=args.port,
+        log_level="warn",
+    )
+    with server:
+        env["ir.config_parameter"].sudo().set_param("report.url", server.url)
+        env.cr.commit()
+        results = {rows: measure(env, people[rows], args.repeat) for rows in people}
+    print()
+    print("| history and log rows | data (s) | queries | XLSX (s) | PDF (s) | PDF+XLSX (s) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for rows, (times, queries) in results.items():
+        print(
+            f"| {rows:,} | {times['data']:.2f} | {queries} | {times['xlsx']:.2f} "
+            f"| {times['pdf']:.2f} | {times['xlsx'] + times['pdf']:.2f} |"
+        )
+    (long_times, long_queries), (short_times, short_queries) = (
+        results[LONG],
+        results[SHORT],
+    )
+    total = long_times["xlsx"] + long_times["pdf"]
+    print()
+    print(
+        f"ratios {LONG:,} / {SHORT:,} rows: data "
+        f"{long_times['data'] / short_times['data']:.1f}, XLSX "
+        f"{long_times['xlsx'] / short_times['xlsx']:.1f}, PDF "
+        f"{long_times['pdf'] / short_times['pdf']:.1f}; queries "
+        f"{long_queries} / {short_queries}"
+    )
+    failures = []
+    if total >= TARGET_SECONDS:
+        failures.append(f"PDF+XLSX of {LONG:,} rows in {total:.2f} s")
+    if long_queries != short_queries:
+        failures.append("the queries grow with the rows")
+    print("targets: " + ("all met" if not failures else "; ".join(failures)))
+    env.cr.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+from . import privacy_dossier_report
