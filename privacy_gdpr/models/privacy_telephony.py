@@ -114,11 +114,11 @@ class PrivacyTelephony(models.AbstractModel):
             return answer
         kind = BATCH_FIELDS[field]
         # A wrong country is the request's error, not each number's.
-        self._read_country(country)
+        region = self._read_country(country)
         lookups = []
         for value in self._read_batch(field, identifiers[field]):
             try:
-                lookups.append(self._lookup(**{kind: value, "country": country}))
+                lookups.append(self._lookup(**{kind: value}, region=region))
             except PrivacyApiError as error:
                 lookups.append(error)
         answers = self._check_lookups(channel, kind, lookups)
@@ -250,8 +250,7 @@ class PrivacyTelephony(models.AbstractModel):
                 if not isinstance(entry, dict) or "entries" in entry:
                     raise PrivacyApiError(
                         self.env._(
-                            "Each entry must be an object of the fields of one "
-                            "contact."
+                            "Each entry must be an object of the fields of one contact."
                         ),
                         "entries",
                     )
@@ -413,9 +412,9 @@ class PrivacyTelephony(models.AbstractModel):
             return False
 
     @api.model
-    def _read_number(self, phone, country):
+    def _read_number(self, phone, country, region=None):
         number = self._read_text("phone", phone, required=True)
-        e164 = self._e164_region(number, *self._read_country(country))
+        e164 = self._e164_region(number, *(region or self._read_country(country)))
         if not e164:
             raise PrivacyApiError(
                 self.env._(
@@ -430,8 +429,13 @@ class PrivacyTelephony(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lookup(self, phone=None, email=None, partner_id=None, country=None):
+    def _lookup(
+        self, phone=None, email=None, partner_id=None, country=None, region=None
+    ):
         """What to find the partners by: one identifier, normalised.
+
+        ``region``: the ``(ISO code, dialing code)`` of ``country``, when the
+        caller has read it already (a batch reads it once).
 
         :return: ``(kind, value, matched_by)``: ``kind`` is phone, email or
             partner_id, ``value`` the E.164 number, normalised address or id;
@@ -439,7 +443,7 @@ class PrivacyTelephony(models.AbstractModel):
             email, id) for a partner of these E.164 numbers
         """
         if phone is not None:
-            number = self._read_number(phone, country)
+            number = self._read_number(phone, country, region)
             return (
                 "phone",
                 number,
@@ -522,6 +526,7 @@ class PrivacyTelephony(models.AbstractModel):
         rows = collections.defaultdict(list)
         for value, *row in self._check_rows(kind, values, channel) if values else ():
             rows[value].append(row)
+        active = self._check_active(channel)
         answers = []
         for lookup in lookups:
             if isinstance(lookup, Exception):
@@ -535,7 +540,7 @@ class PrivacyTelephony(models.AbstractModel):
                 {
                     "channel": channel,
                     "lookup": {kind: value},
-                    **self._check_answer(channel, rows[value], matched_by),
+                    **self._check_answer(channel, rows[value], matched_by, active),
                 }
             )
         return answers
@@ -580,7 +585,9 @@ class PrivacyTelephony(models.AbstractModel):
         The partners are looked up for each value of the list (LATERAL), by the
         ORM's query for one value, in which the value becomes a reference to
         the list's element: one query answers for a single value as for a call
-        list, on the same indexes. Both halves are the ORM's own queries, with the record rules: the
+        list, on the same indexes.
+
+        Both halves are the ORM's own queries, with the record rules: the
         partners of :meth:`_lookup_domain`, and the consents of
         ``res.partner._privacy_check`` (``privacy.partner.consent._valid_domain``)
         for those partners. Compiling them (domains, record rules, the companies'
@@ -697,10 +704,10 @@ class PrivacyTelephony(models.AbstractModel):
         )
 
     @api.model
-    def _check_answer(self, channel, rows, matched_by):
+    def _check_answer(self, channel, rows, matched_by, active):
         """The one check's answer for the partners of ``rows`` (see
-        :meth:`_check_rows`), as plain data."""
-        active = self._check_active(channel)
+        :meth:`_check_rows`), as plain data; ``active``: whether consent is
+        checked on ``channel`` (:meth:`_check_active`)."""
         answers = {}
         for pid, name, *numbers, consent_id, code, type_name, given, expiry in rows:
             if pid not in answers:
