@@ -48,6 +48,7 @@ Needs wrk (Debian: apt-get install wrk).
 import argparse
 import collections
 import configparser
+import functools
 import json
 import os
 import random
@@ -61,6 +62,8 @@ import urllib.error
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
@@ -527,7 +530,9 @@ def lua_string(text):
 def run_wrk(url, lua, args, seconds, latency=True):
     """One wrk run of ``seconds``: its RESULT line, and the CPU wrk used."""
     command = ["wrk", "-t", str(args.threads), "-c", str(args.connections)]
-    command += ["-d", f"{seconds}s", "-s", lua, url]
+    # A call list of 1,000 numbers on a busy machine may take over wrk's
+    # default timeout of 2 s.
+    command += ["-d", f"{seconds}s", "--timeout", "10s", "-s", lua, url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         command + (["--latency"] if latency else []),
@@ -553,12 +558,41 @@ def run_wrk(url, lua, args, seconds, latency=True):
     return result
 
 
-def measure(port, scripts, args):
+def server_cpu(server, database):
+    """{pid: CPU seconds} of the processes that serve the requests: Odoo's
+    workers and the PostgreSQL backends of ``database``."""
+    processes = []
+    try:
+        processes = psutil.Process(server.process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        pass
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if (
+            cmdline
+            and cmdline[0].startswith("postgres:")
+            and (f" {database} " in cmdline[0])
+        ):
+            processes.append(process)
+    seconds = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seconds[process.pid] = times.user + times.system
+    return seconds
+
+
+def measure(port, scripts, args, cpu=None):
     """Load each route of ``scripts`` ({name: (path, lua script)}) alike.
 
     Each is warmed up, then they take turns for ``args.rounds`` rounds, so a
     change of the machine's load during the run weighs on all alike. Totals
     add up; latency percentiles are those of all the requests of all rounds.
+    ``cpu()``: {pid: CPU seconds} of the serving processes, whose growth during
+    each run is the CPU that its requests cost (``server_cpu``): unlike the
+    throughput, it does not depend on what else the machine runs.
     """
     seconds = max(1, args.duration // args.rounds)
     results = {name: [] for name in scripts}
@@ -577,15 +611,23 @@ def measure(port, scripts, args):
             shift = round_ % len(names)
             names = names[shift:] + names[:shift]
             for name in names:
-                results[name].append(run_wrk(*runs[name], args, seconds))
+                before = cpu() if cpu else {}
+                result = run_wrk(*runs[name], args, seconds)
+                after = cpu() if cpu else {}
+                result["server_cpu"] = sum(
+                    used - before.get(pid, 0) for pid, used in after.items()
+                )
+                results[name].append(result)
     return {name: merge(rounds) for name, rounds in results.items()}
 
 
 def merge(rounds):
     total = {
         key: sum(r[key] for r in rounds)
-        for key in ("requests", "duration_us", "errors", "wrk_cpu")
+        for key in ("requests", "duration_us", "errors", "wrk_cpu", "server_cpu")
     }
+    # CPU milliseconds per request of Odoo's workers and PostgreSQL.
+    total["cpu_ms"] = total["server_cpu"] * 1000 / max(total["requests"], 1)
     latencies = sum((r["latencies"] for r in rounds), collections.Counter())
     total.update(
         {f"p{p}_us": percentile(latencies, p) for p in (50, 90, 99)},
@@ -648,6 +690,7 @@ def report(results, args, state):
             f"{name:<24} {r['requests']:>9} {r['rps']:>9.1f} {r['p50_us'] / 1000:>8.2f}"
             f" {r['p90_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f}"
             f" {r['errors']:>7} {r['wrk_cpu'] / (r['duration_us'] / 1e6):>8.2f}"
+            f" {r['cpu_ms']:>8.2f}"
         )
 
     ceiling, stock, check, batch, refused = (
@@ -662,7 +705,7 @@ def report(results, args, state):
     )
     print(
         f"{'route':<24} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8}"
-        f" {'p99 ms':>8} {'errors':>7} {'wrk CPU':>8}"
+        f" {'p99 ms':>8} {'errors':>7} {'wrk CPU':>8} {'CPU ms':>8}"
     )
     print(row("one-query ceiling", ceiling))
     print(row("stock search_read", stock))
@@ -679,6 +722,16 @@ def report(results, args, state):
         f"ceiling, {before_lookup * 1000:.2f} ms come before the lookup (API key, "
         f"JSON, validation) and {(extra - before_lookup) * 1000:.2f} ms from the "
         "lookup (number, record rules, consents, answer)"
+    )
+    print()
+    # The same ratios from the CPU each request costs the serving processes:
+    # what the throughputs would be on a machine doing nothing else.
+    cores = os.cpu_count()
+    print(
+        f"by CPU per request: check/ceiling {ceiling['cpu_ms'] / check['cpu_ms']:.2f},"
+        f" check/stock {stock['cpu_ms'] / check['cpu_ms']:.2f}, batch "
+        f"{BATCH * 1000 / batch['cpu_ms']:.0f} numbers per CPU second "
+        f"({cores} cores: {cores * BATCH * 1000 / batch['cpu_ms']:.0f} numbers/s)"
     )
     print()
     to_ceiling = check["rps"] / ceiling["rps"]
@@ -776,6 +829,7 @@ def main():
                 "refused": (CHECK_PATH, lua_script(bodies["refused"], key)),
             },
             args,
+            functools.partial(server_cpu, server, args.database),
         )
         state["load_after"] = os.getloadavg()
     finally:
