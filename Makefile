@@ -50,7 +50,7 @@ bench-export:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_export.py --database $(BENCH_EXPORT_DB)
 
-## Benchmark the telephony API's check under load against Odoo's bare ceiling (needs wrk)
+## Benchmark the telephony API's check and batch check under load against the one-query ceiling and the stock lookup (needs wrk)
 BENCH_TELEPHONY_DB ?= privacy_gdpr_bench_telephony
 BENCH_TELEPHONY_PORT ?= 18271
 bench-telephony:

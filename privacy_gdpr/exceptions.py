@@ -23,6 +23,15 @@ class PrivacyApiError(UserError):
         self.status = status
         self.details = details
 
+    def error_data(self):
+        """The error as the HTTP API and a batch's results give it."""
+        return {
+            "code": self.code,
+            "message": self.args[0],
+            "field": self.field,
+            **self.details,
+        }
+
 
 class PrivacyWebInputError(UserError):
     """The consent boxes posted by a web form were not the ones it showed (a

@@ -14,7 +14,8 @@ from ..exceptions import PrivacyApiError
 _logger = logging.getLogger(__name__)
 
 API_PREFIX = "/privacy_gdpr/api/v1"
-MAX_BODY_SIZE = 16 * 1024
+# Room for a batch of MAX_BATCH e-mail addresses of the longest length.
+MAX_BODY_SIZE = 512 * 1024
 BEARER_RE = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
@@ -115,13 +116,7 @@ def telephony_api(endpoint):
             return request.make_json_response(endpoint(self, payload))
         except PrivacyApiError as error:
             request.env.cr.rollback()
-            return _error(
-                error.status,
-                error.code,
-                error.args[0],
-                field=error.field,
-                **error.details,
-            )
+            return _error(error.status, **error.error_data())
         except AccessError as error:
             request.env.cr.rollback()
             return _error(403, "forbidden", error.args[0])

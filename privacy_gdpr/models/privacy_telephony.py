@@ -1,3 +1,4 @@
+import collections
 import functools
 import inspect
 
@@ -26,6 +27,10 @@ MAX_ID = 2**31 - 1
 # A shared switchboard number may match many partners: answer for a bounded set
 # (the lookup fetches one more to know whether there are more).
 MAX_MATCHES = 50
+# A dialer's call list is checked in batches of at most this many.
+MAX_BATCH = 1000
+# The list that replaces each single identifier in a batch.
+BATCH_FIELDS = {"phones": "phone", "emails": "email", "partner_ids": "partner_id"}
 
 
 @functools.cache
@@ -55,13 +60,27 @@ class PrivacyTelephony(models.AbstractModel):
 
     @api.model
     def check_contact(
-        self, channel=None, phone=None, email=None, partner_id=None, country=None
+        self,
+        channel=None,
+        phone=None,
+        email=None,
+        partner_id=None,
+        country=None,
+        phones=None,
+        emails=None,
+        partner_ids=None,
     ):
         """May the partner(s) found by ``phone``, ``email`` or ``partner_id`` (give
         exactly one) be contacted on ``channel``, and by which consents?
 
         ``country``: ISO code of the region in which to read a number written
         without an international prefix (default: the company's country).
+
+        A call list is checked at once by giving instead a list of up to
+        MAX_BATCH ``phones``, ``emails`` or ``partner_ids``: the answer's
+        ``results`` has, in the same order, for each one what its single check
+        answers, or ``{"error": ...}`` where the single check is refused (a
+        number that cannot be read, an unknown partner id).
         """
         self._check_api_access()
         channel = self._read_choice("channel", channel, list(CHANNEL_FIELDS))
@@ -71,25 +90,46 @@ class PrivacyTelephony(models.AbstractModel):
                 ("phone", phone),
                 ("email", email),
                 ("partner_id", partner_id),
+                ("phones", phones),
+                ("emails", emails),
+                ("partner_ids", partner_ids),
             )
             if value is not None
         }
         if len(identifiers) > 1:
             raise PrivacyApiError(
                 self.env._(
-                    "Give only one of phone, email and partner_id, not %(fields)s.",
+                    "Give only one of phone, email, partner_id, phones, emails and "
+                    "partner_ids, not %(fields)s.",
                     fields=", ".join(identifiers),
                 ),
                 list(identifiers)[1],
             )
-        kind, value, matched_by = self._lookup(phone, email, partner_id, country)
-        rows = self._check_rows(kind, value, channel)
-        if partner_id is not None and not rows:
-            raise self._partner_not_found(partner_id)
+        field = next(iter(identifiers), None)
+        if field not in BATCH_FIELDS:
+            lookup = self._lookup(phone, email, partner_id, country)
+            [answer] = self._check_lookups(channel, lookup[0], [lookup])
+            if isinstance(answer, PrivacyApiError):
+                raise answer
+            return answer
+        kind = BATCH_FIELDS[field]
+        # A wrong country is the request's error, not each number's.
+        region = self._read_country(country)
+        lookups = []
+        for value in self._read_batch(field, identifiers[field]):
+            try:
+                lookups.append(self._lookup(**{kind: value}, region=region))
+            except PrivacyApiError as error:
+                lookups.append(error)
+        answers = self._check_lookups(channel, kind, lookups)
         return {
             "channel": channel,
-            "lookup": {kind: value},
-            **self._check_answer(channel, rows, matched_by),
+            "results": [
+                {"error": answer.error_data()}
+                if isinstance(answer, PrivacyApiError)
+                else answer
+                for answer in answers
+            ],
         }
 
     @api.model
@@ -103,14 +143,40 @@ class PrivacyTelephony(models.AbstractModel):
         note=None,
         call_reference=None,
         country=None,
+        entries=None,
     ):
         """Record in the contact log that a partner was contacted on ``channel``
         for the contact reason whose code is ``reason``.
 
         The partner is ``partner_id``, else the one partner found by ``phone`` or
         ``email``; ``phone`` is recorded as the number called.
+
+        Several contacts are logged at once by giving instead ``entries``, a
+        list of up to MAX_BATCH objects of these fields: all or nothing, the
+        first entry refused refuses the batch (the error's ``index`` says which).
         """
         self._check_api_access()
+        if entries is not None:
+            fields = {
+                "reason": reason,
+                "channel": channel,
+                "partner_id": partner_id,
+                "phone": phone,
+                "email": email,
+                "note": note,
+                "call_reference": call_reference,
+                "country": country,
+            }
+            given = [name for name, value in fields.items() if value is not None]
+            if given:
+                raise PrivacyApiError(
+                    self.env._(
+                        "Give the fields of each contact in entries, not %(fields)s.",
+                        fields=", ".join(given),
+                    ),
+                    given[0],
+                )
+            return {"results": self._log_entries(entries)}
         reason_code = self._read_text("reason", reason, required=True)
         channel = self._read_choice(
             "channel", channel, [code for code, _label in LOGGED_CHANNELS]
@@ -221,6 +287,25 @@ class PrivacyTelephony(models.AbstractModel):
                     details[partner.id]["reasons"].append(reason.code)
         return details
 
+    @api.model
+    def _log_entries(self, entries):
+        """:meth:`log_contact` for each of ``entries``, in order."""
+        results = []
+        for index, entry in enumerate(self._read_batch("entries", entries)):
+            try:
+                if not isinstance(entry, dict) or "entries" in entry:
+                    raise PrivacyApiError(
+                        self.env._(
+                            "Each entry must be an object of the fields of one contact."
+                        ),
+                        "entries",
+                    )
+                results.append(self._call("log_contact", entry))
+            except PrivacyApiError as error:
+                error.details["index"] = index
+                raise
+        return results
+
     # ------------------------------------------------------------
     # Access and input
     # ------------------------------------------------------------
@@ -293,6 +378,27 @@ class PrivacyTelephony(models.AbstractModel):
         return value
 
     @api.model
+    def _read_batch(self, field, values):
+        """The list ``values`` of the batch ``field``, at most MAX_BATCH long."""
+        if not isinstance(values, list):
+            raise PrivacyApiError(
+                self.env._("The field “%(field)s” must be a list.", field=field),
+                field,
+            )
+        if len(values) > MAX_BATCH:
+            raise PrivacyApiError(
+                self.env._(
+                    "The field “%(field)s” is limited to %(max)s items.",
+                    field=field,
+                    max=MAX_BATCH,
+                ),
+                field,
+                code="batch_too_large",
+                status=413,
+            )
+        return values
+
+    @api.model
     def _read_choice(self, field, value, choices):
         if value is None or value == "":
             raise PrivacyApiError(
@@ -352,9 +458,9 @@ class PrivacyTelephony(models.AbstractModel):
             return False
 
     @api.model
-    def _read_number(self, phone, country):
+    def _read_number(self, phone, country, region=None):
         number = self._read_text("phone", phone, required=True)
-        e164 = self._e164_region(number, *self._read_country(country))
+        e164 = self._e164_region(number, *(region or self._read_country(country)))
         if not e164:
             raise PrivacyApiError(
                 self.env._(
@@ -369,8 +475,13 @@ class PrivacyTelephony(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lookup(self, phone, email, partner_id, country):
+    def _lookup(
+        self, phone=None, email=None, partner_id=None, country=None, region=None
+    ):
         """What to find the partners by: one identifier, normalised.
+
+        ``region``: the ``(ISO code, dialing code)`` of ``country``, when the
+        caller has read it already (a batch reads it once).
 
         :return: ``(kind, value, matched_by)``: ``kind`` is phone, email or
             partner_id, ``value`` the E.164 number, normalised address or id;
@@ -378,7 +489,7 @@ class PrivacyTelephony(models.AbstractModel):
             email, id) for a partner of these E.164 numbers
         """
         if phone is not None:
-            number = self._read_number(phone, country)
+            number = self._read_number(phone, country, region)
             return (
                 "phone",
                 number,
@@ -445,22 +556,57 @@ class PrivacyTelephony(models.AbstractModel):
         return partners
 
     @api.model
-    def _check_rows(self, kind, value, channel):
-        """The partners whose ``kind`` is ``value`` (see :meth:`_lookup`) as the
-        current user sees them (at most one more than MAX_MATCHES, in their usual
-        order), each with its consents that allow ``channel`` by the one check:
-        one query for both.
+    def _check_lookups(self, channel, kind, lookups):
+        """The answers of the check on ``channel`` for ``lookups`` (of
+        :meth:`_lookup`, all of ``kind``; a PrivacyApiError stands for one that
+        was refused and is given back as it is): one query for all.
 
-        :return: rows ``(partner id, name, phone, mobile, consent id, type code,
-            type name, date given, date expiry)``, the consent's columns NULL for a
-            partner without a valid consent; in the partners' order, then the
-            consents'
+        :return: for each lookup, in order, the check's answer or the
+            PrivacyApiError that refuses it
+        """
+        values = list(
+            dict.fromkeys(
+                lookup[1] for lookup in lookups if not isinstance(lookup, Exception)
+            )
+        )
+        rows = collections.defaultdict(list)
+        for value, *row in self._check_rows(kind, values, channel) if values else ():
+            rows[value].append(row)
+        active = self._check_active(channel)
+        answers = []
+        for lookup in lookups:
+            if isinstance(lookup, Exception):
+                answers.append(lookup)
+                continue
+            _kind, value, matched_by = lookup
+            if kind == "partner_id" and not rows[value]:
+                answers.append(self._partner_not_found(value))
+                continue
+            answers.append(
+                {
+                    "channel": channel,
+                    "lookup": {kind: value},
+                    **self._check_answer(channel, rows[value], matched_by, active),
+                }
+            )
+        return answers
+
+    @api.model
+    def _check_rows(self, kind, values, channel):
+        """The partners whose ``kind`` is one of ``values`` (see :meth:`_lookup`)
+        as the current user sees them (for each value, at most one more than
+        MAX_MATCHES, in their usual order), each with its consents that allow
+        ``channel`` by the one check: one query for all.
+
+        :return: rows ``(value, partner id, name, phone, mobile, consent id, type
+            code, type name, date given, date expiry)``, the consent's columns
+            NULL for a partner without a valid consent; for each value, in the
+            partners' order, then the consents'
         """
         today = self.env.company._privacy_today()
-        code, params, slots = self._check_query(kind, channel, today)
+        code, params, slot = self._check_query(kind, channel, today)
         params = list(params)
-        for index, form in slots:
-            params[index] = (value,) if form is tuple else form(value)
+        params[slot] = list(values)
         # The cached query no longer says which fields to flush.
         self.env.flush_all()
         self.env.cr.execute(code, params)
@@ -479,9 +625,13 @@ class PrivacyTelephony(models.AbstractModel):
     )
     def _check_query(self, kind, channel, today):
         """The query of :meth:`_check_rows`, compiled once by the ORM and kept in
-        Odoo's cache: ``(code, params, slots)``, ``slots`` being ``(index,
-        form)`` of the params that take the looked-up value, in the form the ORM
-        gave it (``tuple``: the list of an IN, ``str`` or the value's type).
+        Odoo's cache: ``(code, params, slot)``, ``slot`` being the index of the
+        param that takes the list of looked-up values.
+
+        The partners are looked up for each value of the list (LATERAL), by the
+        ORM's query for one value, in which the value becomes a reference to
+        the list's element: one query answers for a single value as for a call
+        list, on the same indexes.
 
         Both halves are the ORM's own queries, with the record rules: the
         partners of :meth:`_lookup_domain`, and the consents of
@@ -534,29 +684,39 @@ class PrivacyTelephony(models.AbstractModel):
             )
         ]
         # Each half numbers its rows in its own order, kept by the outer query;
-        # the consents' half is run for each partner found (LATERAL).
+        # the partners' half is run for each value, the consents' half for each
+        # partner found (LATERAL).
         rank = "ROW_NUMBER() OVER (ORDER BY %s)"
+        partners_sql = partners.select(*partner_columns, SQL(rank, partners.order))
+        # The looked-up value, in whichever form the ORM gave it (the list of
+        # an IN, the value or its text), becomes the list's element.
+        forms = (placeholder, str(placeholder), (placeholder,))
+        params = [
+            SQL("(v.value)") if param in forms else param
+            for param in partners_sql.params
+        ]
+        if params == list(partners_sql.params):
+            raise ValueError(f"The lookup by {kind} was not compiled as expected.")
+        # Only the ORM's own code goes in: its params are passed as params.
+        partners_sql = SQL(partners_sql.code, *params)  # pylint: disable=sql-injection
+        values = object()
         sql = SQL(
             """
-            SELECT p.id, p.name, p.phone, p.mobile,
+            SELECT v.value, p.id, p.name, p.phone, p.mobile,
                    c.id, c.code, c.name, c.given, c.expiry
-              FROM (%(partners)s) AS p(id, name, phone, mobile, rank)
+              FROM unnest(%(values)s::%(type)s[]) WITH ORDINALITY AS v(value, rank)
+             CROSS JOIN LATERAL (%(partners)s)
+                        AS p(id, name, phone, mobile, rank)
               LEFT JOIN LATERAL (%(consents)s)
                         AS c(id, code, name, given, expiry, rank) ON TRUE
-             ORDER BY p.rank, c.rank
+             ORDER BY v.rank, p.rank, c.rank
             """,
-            partners=partners.select(*partner_columns, SQL(rank, partners.order)),
+            values=values,
+            type=SQL("integer" if kind == "partner_id" else "varchar"),
+            partners=partners_sql,
             consents=consents.select(*consent_columns, SQL(rank, consents.order)),
         )
-        forms = (placeholder, str(placeholder), (placeholder,))
-        slots = tuple(
-            (index, type(param))
-            for index, param in enumerate(sql.params)
-            if param in forms
-        )
-        if not slots:
-            raise ValueError(f"The lookup by {kind} was not compiled as expected.")
-        return sql.code, sql.params, slots
+        return sql.code, sql.params, sql.params.index(values)
 
     @api.model
     @tools.ormcache("company_id")
@@ -590,10 +750,10 @@ class PrivacyTelephony(models.AbstractModel):
         )
 
     @api.model
-    def _check_answer(self, channel, rows, matched_by):
+    def _check_answer(self, channel, rows, matched_by, active):
         """The one check's answer for the partners of ``rows`` (see
-        :meth:`_check_rows`), as plain data."""
-        active = self._check_active(channel)
+        :meth:`_check_rows`), as plain data; ``active``: whether consent is
+        checked on ``channel`` (:meth:`_check_active`)."""
         answers = {}
         for pid, name, *numbers, consent_id, code, type_name, given, expiry in rows:
             if pid not in answers:

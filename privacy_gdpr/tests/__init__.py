@@ -17,6 +17,7 @@ from . import test_consent_expiry
 from . import test_consent_tour
 from . import test_telephony_service
 from . import test_telephony_api
+from . import test_telephony_batch
 from . import test_translations
 from . import test_concurrency
 from . import test_hostile_api
