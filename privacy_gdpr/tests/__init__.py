@@ -30,3 +30,4 @@ from . import test_personal_links
 from . import test_audit_log
 from . import test_reference_day
 from . import test_web_form_consent
+from . import test_mail_performance
