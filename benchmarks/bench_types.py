@@ -80,10 +80,11 @@ def give_half(env, consent_type):
         """,
         [consent_type.id],
     )
+    given = env.cr.rowcount
     env.cr.execute("ANALYZE privacy_partner_consent")
     env.cr.commit()
     env.invalidate_all()
-    return env.cr.rowcount
+    return given
 
 
 def timed(env, label, action):

@@ -31,3 +31,5 @@ from . import test_audit_log
 from . import test_reference_day
 from . import test_web_form_consent
 from . import test_mail_performance
+from . import test_consent_type_sets
+from . import test_nodes
