@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention bench-dossier
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention bench-dossier bench-types
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -56,6 +56,13 @@ BENCH_TELEPHONY_PORT ?= 18271
 bench-telephony:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_telephony.py --database $(BENCH_TELEPHONY_DB) --port $(BENCH_TELEPHONY_PORT) $(BENCH_ARGS)
+
+## Time the changes of a consent type (create, validity, channels, archive) at 100,000 contacts
+BENCH_TYPES_DB ?= privacy_gdpr_bench_types
+BENCH_TYPES_PARTNERS ?= 100000
+bench-types:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_types.py --database $(BENCH_TYPES_DB) --partners $(BENCH_TYPES_PARTNERS)
 
 ## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
 bench-mailing:

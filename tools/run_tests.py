@@ -7,7 +7,8 @@ core: privacy_gdpr alone, as on a database that has only Contacts. A fresh
     crm, mass_mailing, mass_mailing_sms, sale, website.
 full: a fresh database <database> with privacy_gdpr and the apps its bridges
     extend (crm, mass_mailing, mass_mailing_sms, sale...: read from the
-    bridges' manifests), with the tests of every addon of the repository.
+    bridges' manifests) and FULL_PHASE_EXTRA_MODULES, with the tests of every
+    addon of the repository (only theirs: --test-tags names our addons).
     Fails if an addon of the repository is not installed there (each bridge
     must have installed itself).
 
@@ -46,6 +47,10 @@ SHOWN_RE = re.compile(
     r"|Starting post tests|post-tests in"
 )
 PROG = "tests"
+# Installed in the full phase for tests of ours that need them, never tested
+# themselves: test_mail, whose query counts of posting and composing run
+# with consent management switched off (privacy_gdpr/tests/test_mail_performance.py).
+FULL_PHASE_EXTRA_MODULES = ["test_mail"]
 
 
 def bridge_apps():
@@ -227,7 +232,7 @@ def full_phase(database, tags, install_only):
     """Every addon of the repository with the apps its bridges extend."""
     outcome = Outcome("full")
     log_path = prepare_log(database)
-    modules = [CORE, *bridge_apps()]
+    modules = [CORE, *bridge_apps(), *FULL_PHASE_EXTRA_MODULES]
     print(
         f"{PROG}: full: {', '.join(modules)} on {database} (log {log_path})",
         flush=True,

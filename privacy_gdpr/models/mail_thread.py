@@ -15,28 +15,45 @@ class MailThread(models.AbstractModel):
         """
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         # Without a message (a computation of recipients) there is nothing to send.
-        if message and self._privacy_is_user_email(message, msg_vals):
-            Reason = self.env["privacy.contact.reason"]
-            reason, note = Reason._from_context()
-            emailed = self.env["res.partner"].browse(
-                recipient["id"]
-                for recipient in recipients
-                if self._privacy_is_emailed_outside(recipient)
-            )
-            under_contract = self._privacy_under_contract(emailed)
-            log_values = {
-                "note": note,
-                "res_model": message.model,
-                "res_id": message.res_id,
-                "message_id": message.id,
-            }
+        if message:
+            self._privacy_check_user_email(recipients, message, msg_vals or {})
+        return recipients
+
+    def _privacy_check_user_email(self, recipients, message, msg_vals):
+        """The check of :meth:`_notify_get_recipients`, on every post: it costs
+        no query when the e-mail check is off, when the message is not written
+        by a user, or when nobody outside the company is e-mailed (an internal
+        note), and only the one check's query when everyone e-mailed has a
+        valid consent."""
+        emailed_ids = [
+            recipient["id"]
+            for recipient in recipients
+            if self._privacy_is_emailed_outside(recipient)
+        ]
+        if (
+            not emailed_ids
+            or not self.env["res.company"]._privacy_check_active_here("email")
+            or not self._privacy_is_user_email(message, msg_vals)
+        ):
+            return
+        emailed = self.env["res.partner"].browse(emailed_ids)
+        under_contract = self._privacy_under_contract(emailed)
+        Reason = self.env["privacy.contact.reason"]
+        reason, note = Reason._from_context()
+        # From the values of the post: reading the message would cost a query.
+        log_values = {
+            "note": note,
+            "res_model": msg_vals.get("model") or message.model,
+            "res_id": msg_vals.get("res_id") or message.res_id,
+            "message_id": message.id,
+        }
+        if under_contract:
             under_contract._privacy_record_contact(
                 "email", Reason._contract_reason(), **log_values
             )
-            (emailed - under_contract)._privacy_record_contact(
-                "email", reason, **log_values
-            )
-        return recipients
+        (emailed - under_contract)._privacy_record_contact(
+            "email", reason, **log_values
+        )
 
     def _privacy_under_contract(self, partners):
         """Those of ``partners`` that the documents of ``self`` are a contract
@@ -63,9 +80,7 @@ class MailThread(models.AbstractModel):
         tracking, templates posted by code), crons and the superuser; nor what
         portal users and visitors write (the person is the one writing).
         """
-        message_type = (msg_vals or {}).get(
-            "message_type"
-        ) or message.sudo().message_type
+        message_type = msg_vals.get("message_type") or message.sudo().message_type
         return (
             message_type == "comment"
             and self._name != "discuss.channel"

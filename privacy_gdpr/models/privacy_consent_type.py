@@ -272,10 +272,14 @@ class PrivacyConsentType(models.Model):
                         name=changed[0].name,
                     )
                 )
+        if "company_id" in vals:
+            self._check_company_change(vals["company_id"])
         activated = (
             self.filtered(lambda t: not t.active) if vals.get("active") else None
         )
         res = super().write(vals)
+        if "validity_days" in vals:
+            self.env["privacy.partner.consent"]._update_date_expiry(self)
         if vals.keys() & set(TEXT_FIELDS):
             self._current_text()
         if activated:
@@ -283,6 +287,23 @@ class PrivacyConsentType(models.Model):
                 consent_types=activated
             )
         return res
+
+    def _check_company_change(self, company_id):
+        """Refuse to move a type with consents to another company: its
+        consents, their history and their proof belong to its company."""
+        moved = self.filtered(lambda t: t.company_id.id != (company_id or False))
+        if moved and (
+            self.env["privacy.partner.consent"]
+            .sudo()
+            .search_count([("type_id", "in", moved.ids)], limit=1)
+        ):
+            raise UserError(
+                _(
+                    "The company of a consent type that has consents cannot be "
+                    "changed: they belong to its company. Create a consent type "
+                    "for the other company instead."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_recorded(self):

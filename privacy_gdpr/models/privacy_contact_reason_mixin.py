@@ -64,10 +64,14 @@ class PrivacyContactReasonMixin(models.AbstractModel):
 
     def _compute_privacy_contacts(self):
         for form in self:
-            partners, new_contacts = form._privacy_contacts()
             channel = form._privacy_channel()
-            if not self.env.company._privacy_check_active(channel):
-                new_contacts = []
+            # Switched off, nobody is looked for: the form costs no query.
+            if not self.env["res.company"]._privacy_check_active_here(channel):
+                form.privacy_reason_partner_ids = False
+                form.privacy_new_contacts = False
+                form.privacy_reason_required = False
+                continue
+            partners, new_contacts = form._privacy_contacts()
             needing = partners._privacy_needing_reason(channel)
             form.privacy_reason_partner_ids = needing
             form.privacy_new_contacts = ", ".join(new_contacts)

@@ -227,7 +227,10 @@ class PrivacyPartnerConsent(models.Model):
                 f"{consent.partner_id.display_name} – {consent.type_id.name}"
             )
 
-    @api.depends("date_given", "type_id.validity_days")
+    # A new validity of the type is applied by one UPDATE (see
+    # _update_date_expiry), not by a dependency on type_id.validity_days that
+    # would recompute every consent of the type in Python.
+    @api.depends("date_given", "type_id")
     def _compute_date_expiry(self):
         for consent in self:
             days = consent.type_id.validity_days
@@ -236,6 +239,44 @@ class PrivacyPartnerConsent(models.Model):
                 if consent.date_given and days
                 else False
             )
+
+    @api.model
+    def _update_date_expiry(self, consent_types):
+        """Apply the validity of ``consent_types`` to all their consents in one
+        statement, by the rule of :meth:`_compute_date_expiry`: the day given
+        plus the validity, none without a day given or a validity.
+
+        A consent whose expiry date moves may be sent a renewal request again
+        (as :meth:`_compute_renewal_requested` does). The state is left to the
+        scheduled expiry: meanwhile the one check compares the expiry date.
+        """
+        if not consent_types:
+            return
+        self.flush_model(["date_given", "date_expiry", "type_id"])
+        consent_types.flush_recordset(["validity_days"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE privacy_partner_consent c
+                   SET date_expiry = n.date_expiry, renewal_requested = false
+                  FROM (
+                    SELECT c2.id,
+                           CASE WHEN c2.date_given IS NOT NULL
+                                     AND COALESCE(t.validity_days, 0) <> 0
+                                THEN c2.date_given + t.validity_days
+                           END AS date_expiry
+                      FROM privacy_partner_consent c2
+                      JOIN privacy_consent_type t ON t.id = c2.type_id
+                     WHERE c2.type_id = ANY(%s)
+                       AND c2.date_given IS NOT NULL
+                  ) n
+                 WHERE c.id = n.id
+                   AND c.date_expiry IS DISTINCT FROM n.date_expiry
+                """,
+                consent_types.ids,
+            )
+        )
+        self.invalidate_model(["date_expiry", "renewal_requested", "is_expired"])
 
     @api.depends("date_expiry")
     def _compute_renewal_requested(self):

@@ -191,11 +191,76 @@ class ResCompany(models.Model):
         return tz if tz in pytz.all_timezones_set else "UTC"
 
     def _privacy_check_active(self, check):
-        """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies."""
+        """Whether the consent check ``check`` (see SWITCHED_CHANNELS) applies.
+
+        Asked by every post in a chatter and every composer: answered from
+        Odoo's cache, without reading the company (see :meth:`_privacy_switches`).
+        """
         self.ensure_one()
         if check not in SWITCHED_CHANNELS:
             raise ValueError(f"Unknown privacy check: {check!r}")
-        return self.privacy_enabled and self[f"privacy_check_{check}"]
+        enabled, checks = self._privacy_switches().get(self.id, (False, ()))
+        return enabled and check in checks
+
+    @api.model
+    def _privacy_check_active_here(self, check):
+        """Whether the consent check ``check`` applies in the current company.
+
+        When it is off in every company the current company is not even
+        read: finding it may cost a query (the user's company).
+        """
+        return any(
+            enabled and check in checks
+            for enabled, checks in self._privacy_switches().values()
+        ) and self.env.company._privacy_check_active(check)
+
+    @api.model
+    def _privacy_enabled_anywhere(self):
+        """Whether consent management is on in at least one company."""
+        return any(enabled for enabled, _checks in self._privacy_switches().values())
+
+    @api.model
+    @tools.ormcache()
+    def _privacy_switches(self):
+        """The switches of Settings > Privacy of every company, kept in Odoo's
+        cache (cleared when one changes, see ``cache_invalidation_fields``):
+        ``{company_id: (consent management on, checks switched on)}``.
+
+        Reading them on the company record would cost the hot paths of mail a
+        query whenever the company is not in the cache yet.
+        """
+        check_fields = {f"privacy_check_{check}": check for check in SWITCHED_CHANNELS}
+        companies = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["privacy_enabled", *check_fields])
+        )
+        return {
+            company.id: (
+                company.privacy_enabled,
+                frozenset(
+                    check for fname, check in check_fields.items() if company[fname]
+                ),
+            )
+            for company in companies
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        enabled_before = self._privacy_enabled_anywhere()
+        companies = super().create(vals_list)
+        if not enabled_before and any(companies.mapped("privacy_enabled")):
+            self.env["privacy.partner.consent"]._create_placeholders()
+        return companies
+
+    def write(self, vals):
+        # Contacts created while consent management was off everywhere have no
+        # consent lines (see res.partner.create): switched on, they get them.
+        catch_up = vals.get("privacy_enabled") and not self._privacy_enabled_anywhere()
+        result = super().write(vals)
+        if catch_up:
+            self.env["privacy.partner.consent"]._create_placeholders()
+        return result
 
     # ------------------------------------------------------------
     # The information given with every consent (GDPR art. 13)

@@ -85,9 +85,12 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        self.env["privacy.partner.consent"]._create_placeholders(partners=partners)
-        # An address or number of an erased person: its objection stands.
-        self.env["privacy.suppression"]._apply_to(partners)
+        # With consent management off everywhere, creating a contact costs
+        # nothing more: its lines come when it is switched on (res.company).
+        if self.env["res.company"]._privacy_enabled_anywhere():
+            self.env["privacy.partner.consent"]._create_placeholders(partners=partners)
+            # An address or number of an erased person: its objection stands.
+            self.env["privacy.suppression"]._apply_to(partners)
         return partners
 
     def write(self, vals):

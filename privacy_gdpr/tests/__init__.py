@@ -42,3 +42,6 @@ from . import test_anonymisation
 from . import test_retention
 from . import test_privacy_dossier
 from . import test_subject_request
+from . import test_mail_performance
+from . import test_consent_type_sets
+from . import test_nodes
