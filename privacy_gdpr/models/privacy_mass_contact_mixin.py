@@ -43,7 +43,7 @@ class PrivacyMassContactMixin(models.AbstractModel):
             ("leave_out", "Leave them out"),
             ("reason", "Send to them with a contact reason"),
         ],
-        string="Recipients without consent",
+        string="Decision on recipients without consent",
     )
 
     def _privacy_mass_mode(self):

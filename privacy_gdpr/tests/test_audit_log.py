@@ -1,8 +1,10 @@
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
 
 from .common import PrivacyCase
 
 
+@tagged("post_install", "-at_install")
 class TestAuditLog(PrivacyCase):
     """Who changed the rules, when, from what to what."""
 

@@ -12,6 +12,7 @@ from .common import PrivacyCase
 SCAN = base64.b64encode(b"%PDF-1.4 signed consent form")
 
 
+@tagged("post_install", "-at_install")
 class TestStaffEntries(PrivacyCase):
     """What staff record: an answer with how it was obtained and its proof."""
 

@@ -184,6 +184,7 @@ class TestProofForgery(HostileInputMixin, HttpCase, PrivacyCase):
         self.forge_as(self.user_manager)
 
 
+@tagged("post_install", "-at_install")
 class TestProofWrittenByEvents(PrivacyCase):
     """Not even the superuser writes proof or history without an event."""
 

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import ValidationError
-from odoo.tests import freeze_time, new_test_user
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from ..events import PrivacyEvent
 from .common import PrivacyCase
@@ -10,6 +10,7 @@ GIVEN = date(2026, 11, 22)
 EXPIRY = date(2026, 12, 2)  # the call consent is valid 10 days
 
 
+@tagged("post_install", "-at_install")
 class TestReferenceDay(PrivacyCase):
     """ "Today" is the company's day, whoever asks and whatever their time zone."""
 

@@ -1,7 +1,10 @@
+from odoo.tests import tagged
+
 from ..events import PrivacyEvent
 from .consent_request_common import PrivacyRequestCase
 
 
+@tagged("post_install", "-at_install")
 class TestTypeVersions(PrivacyRequestCase):
     """The texts a person agreed to are kept: one version per change."""
 
