@@ -179,8 +179,7 @@ def check_calls(registered):
         env.invalidate_all()
         start = time.perf_counter()
         allowed = env["res.partner"].search_count(
-            [("ref", "=", REF)]
-            + env["privacy.partner.consent"]._partner_domain("call")
+            [("ref", "=", REF)] + env["privacy.partner.consent"]._partner_domain("call")
         )
         return statistics.median(times), time.perf_counter() - start, allowed
 
@@ -209,12 +208,13 @@ def main():
             ("ORM create", create_by_orm),
             ("import (update)", reimport_register),
         ):
-            elapsed, queries, timed = in_rollback(registry, step)
+            _elapsed, queries, timed = in_rollback(registry, step)
             results.setdefault(name, []).append((timed, queries))
     for name, runs in results.items():
         print(
             f"{name:>16}: {statistics.median(t for t, _q in runs):.2f} s "
-            f"(min {min(t for t, _q in runs):.2f} s)"
+            f"(min {min(t for t, _q in runs):.2f} s), {runs[-1][1]} queries "
+            "in the whole step"
         )
     ratio = statistics.median(t for t, _q in results["import (new)"]) / (
         statistics.median(t for t, _q in results["ORM create"])
@@ -225,9 +225,7 @@ def main():
     checks = {}
     for _run in range(args.repeat):
         for registered in (False, True):
-            _elapsed, _queries, answer = in_rollback(
-                registry, check_calls(registered)
-            )
+            _elapsed, _queries, answer = in_rollback(registry, check_calls(registered))
             checks.setdefault(registered, []).append(answer)
     for registered, runs in checks.items():
         label = f"{PARTNERS:,} registered" if registered else "register empty"
