@@ -183,8 +183,8 @@ def problems_after_upgrade(database, before):
         code: rest
         for code, *rest in query(
             database,
-            "SELECT code, is_marketing, condition, allow_email, allow_sms, "
-            "allow_call FROM privacy_contact_reason",
+            "SELECT code, COALESCE(is_marketing, FALSE), condition, "
+            "allow_email, allow_sms, allow_call FROM privacy_contact_reason",
         )
     }
     expected = {

@@ -134,6 +134,10 @@ class PrivacyContactReason(models.Model):
         refusals = {reason: {} for reason in self}
         if not partners:
             return refusals
+        # What the rules read of the people and their companies, without the
+        # other columns of res_partner that reading one field would fetch.
+        partners.fetch(["country_id", "commercial_partner_id"])
+        partners.commercial_partner_id.fetch(["country_id", "is_company"])
         for rule in self._refusal_rules():
             for reason, refused in rule(partners, channel).items():
                 for partner, why in refused.items():
@@ -184,12 +188,16 @@ class PrivacyContactReason(models.Model):
         if not restricted:
             return {}
         countries = self._partner_countries(partners)
+        whys = {
+            country: self.env._(
+                "the reason is not used in %(country)s",
+                country=country.name or self.env._("an unknown country"),
+            )
+            for country in set(countries.values())
+        }
         return {
             reason: {
-                partner: self.env._(
-                    "the reason is not used in %(country)s",
-                    country=country.name or self.env._("an unknown country"),
-                )
+                partner: whys[country]
                 for partner, country in countries.items()
                 if country not in reason.country_ids
             }
@@ -292,8 +300,9 @@ class PrivacyContactReason(models.Model):
         checking = self.filtered(lambda r: r.condition == "business")
         if not checking:
             return {}
+        not_business = self.env._("not a company nor a contact of a company")
         refused = {
-            partner: self.env._("not a company nor a contact of a company")
+            partner: not_business
             for partner in partners
             if not partner.commercial_partner_id.is_company
         }
