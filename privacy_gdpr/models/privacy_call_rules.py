@@ -26,6 +26,7 @@ class PrivacyCallRules(models.AbstractModel):
         refusing = reasons.filtered(lambda reason: not self._may_call(reason))
         if not refusing:
             return {}
+        partners.fetch(["privacy_phone_e164", "privacy_mobile_e164"])
         refused = self._register_refusals(partners)
         for partner, why in self._fr_consumer_refusals(partners).items():
             refused.setdefault(partner, why)
