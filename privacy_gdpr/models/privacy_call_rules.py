@@ -26,6 +26,7 @@ class PrivacyCallRules(models.AbstractModel):
         refusing = reasons.filtered(lambda reason: not self._may_call(reason))
         if not refusing:
             return {}
+        partners.fetch(["privacy_phone_e164", "privacy_mobile_e164"])
         refused = self._register_refusals(partners)
         for partner, why in self._fr_consumer_refusals(partners).items():
             refused.setdefault(partner, why)
@@ -72,30 +73,27 @@ class PrivacyCallRules(models.AbstractModel):
     @api.model
     def _fr_consumer_refusals(self, partners):
         """``{partner: why}`` of the consumers in France among ``partners``,
-        once the rule is in force: one query."""
+        once the rule is in force: people not linked to a company, of France
+        (their own country or their commercial partner's) or with a French
+        number. Read in batches with the partners, whatever their number."""
         if self.env.company._privacy_today() < FR_CONSUMER_CALLS_SINCE:
             return {}
-        consumers = partners.with_context(active_test=False).search(
-            [("id", "in", partners.ids), *self._fr_consumer_domain()]
-        )
         why = self.env._(
             "a consumer in France is called only with their consent or about an "
             "ongoing contract (Code de la consommation art. L223-1)"
         )
-        return dict.fromkeys(consumers, why)
+        return {
+            partner: why
+            for partner in partners
+            if not partner.commercial_partner_id.is_company and self._is_french(partner)
+        }
 
     @api.model
-    def _fr_consumer_domain(self):
-        """Consumers in France: people not linked to a company, of France (their
-        own country or their commercial partner's) or with a French number."""
-        return [
-            ("is_company", "=", False),
-            ("commercial_partner_id.is_company", "=", False),
-            "|",
-            "|",
-            ("country_id.code", "=", "FR"),
-            ("commercial_partner_id.country_id.code", "=", "FR"),
-            "|",
-            ("privacy_phone_e164", "=like", f"{FR_PREFIX}%"),
-            ("privacy_mobile_e164", "=like", f"{FR_PREFIX}%"),
-        ]
+    def _is_french(self, partner):
+        """Whether ``partner`` or its commercial partner is of France, or one
+        of its numbers is French."""
+        countries = partner.country_id | partner.commercial_partner_id.country_id
+        numbers = (partner.privacy_phone_e164, partner.privacy_mobile_e164)
+        return "FR" in countries.mapped("code") or any(
+            number and number.startswith(FR_PREFIX) for number in numbers
+        )

@@ -77,15 +77,14 @@ class PrivacyOppositionRegisterEntry(models.Model):
         )
 
     @api.model
-    def _registration_day_sql(self, consent_alias):
-        """SQL of the last day one of the numbers of the partner of the consent
-        ``consent_alias`` was registered, ``-infinity`` when none is.
+    def _revoked_consent_sql(self, consent_alias, revoked=True):
+        """SQL saying whether the consent ``consent_alias`` was given before one
+        of its partner's numbers was registered (``revoked``), or not.
 
         Registering a number withdraws the consents to calls given before
-        (Italian law 5/2018, art. 1): a consent counts when given on that day
-        or after. Correlated with the consent, so that PostgreSQL looks up the
-        register by index for the consents it checks only, whatever the size of
-        the register.
+        (Italian law 5/2018, art. 1). Written as ``EXISTS`` on each number, so
+        that PostgreSQL joins the register by its unique index for a few
+        consents, or hashes it for many.
         """
         Consent = self.env["privacy.partner.consent"]
         Partner = self.env["res.partner"]
@@ -93,18 +92,23 @@ class PrivacyOppositionRegisterEntry(models.Model):
         def column(alias, model, fname):
             return SQL.identifier(alias, fname, to_flush=model._fields[fname])
 
-        return SQL(
-            """COALESCE((
-                SELECT MAX(%(registered)s)
-                  FROM %(register)s r
-                  JOIN %(partners)s p
-                    ON r.e164 IN (%(phone)s, %(mobile)s)
-                 WHERE p.id = %(partner)s
-            ), '-infinity'::date)""",
-            registered=column("r", self, "date_registered"),
-            register=SQL.identifier(self._table),
-            partners=SQL.identifier(Partner._table),
-            phone=column("p", Partner, "privacy_phone_e164"),
-            mobile=column("p", Partner, "privacy_mobile_e164"),
-            partner=column(consent_alias, Consent, "partner_id"),
-        )
+        exists = [
+            SQL(
+                """EXISTS (
+                    SELECT 1
+                      FROM %(partners)s p
+                      JOIN %(register)s r ON r.e164 = %(number)s
+                     WHERE p.id = %(partner)s AND %(registered)s > %(given)s
+                )""",
+                partners=SQL.identifier(Partner._table),
+                register=SQL.identifier(self._table),
+                number=column("p", Partner, fname),
+                partner=column(consent_alias, Consent, "partner_id"),
+                registered=column("r", self, "date_registered"),
+                given=column(consent_alias, Consent, "date_given"),
+            )
+            for fname in ("privacy_phone_e164", "privacy_mobile_e164")
+        ]
+        if revoked:
+            return SQL("(%s)", SQL(" OR ").join(exists))
+        return SQL("(%s)", SQL(" AND ").join(SQL("NOT %s", sql) for sql in exists))

@@ -36,6 +36,10 @@ CONSENT_METHODS = [
     ("import", "Import"),
     ("phone", "Phone"),
 ]
+# The days of consents to calls given before their partner's number was listed
+# in the Italian opposition register: a marker that ``_condition_to_sql`` turns
+# into SQL (``("date_given", "not in", REVOKED_BY_REGISTER)``: not revoked).
+REVOKED_BY_REGISTER = SQL("FALSE")
 # Fields whose change is an answer of the person, hence recorded in the history.
 HISTORY_FIELDS = ("state", "method", "date_given")
 # The proof of an answer: set only from the event that recorded it.
@@ -358,13 +362,18 @@ class PrivacyPartnerConsent(models.Model):
         ]
         if channel == "call":
             # Registering a number in the Italian opposition register withdraws
-            # the consents to calls given before. Odoo's queries of consents
-            # name the table by itself: the subquery refers to the consent so.
-            register = self.env["privacy.opposition.register.entry"]
-            domain.append(
-                ("date_given", ">=", register._registration_day_sql(self._table))
-            )
+            # the consents to calls given before (see _condition_to_sql).
+            domain.append(("date_given", "not in", REVOKED_BY_REGISTER))
         return domain
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        # The register's condition compares each consent with its partner's
+        # registrations: written with the alias the query gives the consent.
+        if value is REVOKED_BY_REGISTER and operator in ("in", "not in"):
+            return self.env["privacy.opposition.register.entry"]._revoked_consent_sql(
+                alias, revoked=operator == "in"
+            )
+        return super()._condition_to_sql(alias, fname, operator, value, query)
 
     @api.model
     def _partner_domain(self, channel, date=None, consent_types=None):
