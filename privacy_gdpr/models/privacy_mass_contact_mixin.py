@@ -155,8 +155,9 @@ class PrivacyMassContactMixin(models.AbstractModel):
 
         :return: the split of the documents, once the people are created
         """
-        if split.new_contact_ids:
-            records = self.env[self._privacy_mass_model()].browse(split.new_contact_ids)
+        records = self.env[self._privacy_mass_model()].browse(split.new_contact_ids)
+        # Only documents with a chatter say who their person is (mail.thread).
+        if records and isinstance(records, self.pool["mail.thread"]):
             for record in records:
                 record._privacy_contacted_partners(create=True)
             split = self._privacy_mass_split()

@@ -1,10 +1,10 @@
 from odoo.tests import Form, tagged
 
 from ..exceptions import PrivacyReasonRequired
-from .contact_common import PrivacyContactCase
+from .mass_common import MassComposerCommon
 
 
-class MassComposerCase(PrivacyContactCase):
+class MassComposerCase(MassComposerCommon):
     """The e-mail composer in mass mode, as *Send email* on the contact list
     opens it."""
 
@@ -163,29 +163,7 @@ class TestMassComposer(MassComposerCase):
         self.assertEqual(composer.privacy_mass_without_count, 0)
 
     def test_split_queries_do_not_grow_with_recipients(self):
-        Partner = self.env["res.partner"]
-
-        def queries(count):
-            partners = Partner.create(
-                [
-                    {"name": f"Bulk {count} {i}", "email": f"b{count}.{i}@example.com"}
-                    for i in range(count)
-                ]
-            )
-            for partner in partners[::2]:
-                self.give(partner, self.type_email)
-            composer = self.composer(partners, privacy_mass_decision="leave_out")
-            # Measured warm, as in the form: access rules and the company's
-            # switches are cached, nothing is left to write.
-            composer._privacy_mass_split()
-            self.env.flush_all()
-            self.env.registry.clear_cache()
-            composer._privacy_mass_split()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            split = composer._privacy_mass_split()
-            spent = self.env.cr.sql_log_count - before
-            self.assertEqual(len(split.left_ids), count // 2)
-            return spent
-
-        self.assertEqual(queries(10), queries(100))
+        self.assertEqual(
+            self.split_queries(10, self.type_email),
+            self.split_queries(100, self.type_email),
+        )

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common import PrivacyLeadCase
+from .common import PrivacyLeadCase, WithBridgesMixin
 
 
 @tagged("post_install", "-at_install")
@@ -77,3 +77,56 @@ class TestLeadMassEmail(PrivacyLeadCase):
         action = composer.action_send_mail()
         self.assertEqual(self.mailed_leads(), self.lead | self.lead_2)
         self.assertEqual(action["domain"], [("id", "in", [self.lead_3.id])])
+
+
+@tagged("post_install", "-at_install")
+class TestLeadMassSms(WithBridgesMixin, PrivacyLeadCase):
+    """*Send SMS* on the lead list: the person of each lead is checked."""
+
+    bridges = ("privacy_gdpr_sms",)
+
+    def test_leave_out_then_reason(self):
+        self.switch("sms", True)
+        # lead: customer without consent; lead_2: customer with SMS consent;
+        # lead_3: a number of nobody in the contacts.
+        lead_2 = self.lead.copy({"partner_id": self.partner_2.id})
+        lead_3 = self.lead.copy(
+            {
+                "partner_id": False,
+                "email_from": False,
+                "contact_name": "Hans",
+                "mobile": "+49 151 1234567",
+            }
+        )
+        leads = self.lead | lead_2 | lead_3
+
+        def composer(**values):
+            return (
+                self.env["sms.composer"]
+                .with_user(self.user_sales)
+                .with_context(
+                    default_composition_mode="mass",
+                    default_res_model="crm.lead",
+                    default_res_ids=repr(leads.ids),
+                    default_number_field_name="mobile",
+                )
+                .create({"body": "Offers", **values})
+            )
+
+        def texted():
+            return self.env["sms.sms"].sudo().search([("number", "!=", False)])
+
+        before = texted()
+        action = composer(privacy_mass_decision="leave_out").action_send_sms()
+        self.assertEqual(set(action["domain"][0][2]), set((self.lead | lead_3).ids))
+        self.assertEqual((texted() - before).partner_id, self.partner_2)
+        self.assertFalse(self.logs())
+        before = texted()
+        composer(
+            privacy_mass_decision="reason", privacy_contact_reason_id=self.reason.id
+        ).action_send_sms()
+        self.assertEqual(len(texted() - before), 3)
+        self.assertEqual(lead_3.partner_id.name, "Hans")
+        self.assertEqual(
+            self.logs(channel="sms").partner_id, self.partner | lead_3.partner_id
+        )

@@ -2,11 +2,11 @@ from odoo.tests import Form, tagged
 from odoo.tests.common import JsonRpcException
 
 from odoo.addons.privacy_gdpr.exceptions import PrivacyReasonRequired
-from odoo.addons.privacy_gdpr.tests.contact_common import PrivacyContactCase
+from odoo.addons.privacy_gdpr.tests.mass_common import MassComposerCommon
 from odoo.addons.privacy_gdpr.tests.test_mass_composer_tours import MassTourCase
 
 
-class SmsMassCase(PrivacyContactCase):
+class SmsMassCase(MassComposerCommon):
     """The SMS composer in mass mode, as *Send SMS* on the contact list opens it."""
 
     def composer(self, partners, **values):
@@ -136,31 +136,10 @@ class TestSmsMass(SmsMassCase):
         self.assertFalse(self.logs())
 
     def test_split_queries_do_not_grow_with_recipients(self):
-        Partner = self.env["res.partner"]
-
-        def queries(count):
-            partners = Partner.create(
-                [
-                    {"name": f"Bulk {count} {i}", "mobile": f"+3361234{i:04d}"}
-                    for i in range(count)
-                ]
-            )
-            for partner in partners[::2]:
-                self.give(partner, self.type_sms)
-            composer = self.composer(partners, privacy_mass_decision="leave_out")
-            # Measured warm, as in the form (see the e-mail composer's test).
-            composer._privacy_mass_split()
-            self.env.flush_all()
-            self.env.registry.clear_cache()
-            composer._privacy_mass_split()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            split = composer._privacy_mass_split()
-            spent = self.env.cr.sql_log_count - before
-            self.assertEqual(len(split.left_ids), count // 2)
-            return spent
-
-        self.assertEqual(queries(10), queries(100))
+        self.assertEqual(
+            self.split_queries(10, self.type_sms),
+            self.split_queries(100, self.type_sms),
+        )
 
 
 @tagged("post_install", "-at_install")
