@@ -14,7 +14,7 @@ Then, each time in a transaction rolled back afterwards:
 1. DRY RUN: the job with "anonymise automatically" off: it lists the contacts
    past the limit and changes nothing else;
 2. APPLY: the job with it on, run again as the scheduler does while contacts
-   are left (each run anonymises at most 50,000 of them, in chunks:
+   are left (each run anonymises at most 20,000 of them, in one chunk:
    suppression entries hashed in Python, one INSERT per chunk; then it clears
    old proof addresses).
 

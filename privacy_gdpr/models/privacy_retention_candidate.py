@@ -15,7 +15,7 @@ PERSON_SOURCES = ("page", "double_optin", "web_form", "unsubscribe", "staff", "i
 NOTICE_BATCH_SIZE = 500
 # Contacts anonymised per run of the scheduled action: it runs again at once
 # for the rest, each run committed and well within a worker's time limit.
-RETENTION_BATCH_SIZE = 50_000
+RETENTION_BATCH_SIZE = 20_000
 # A list younger than this is the one of the run that a batch goes on with.
 RELIST_AFTER = timedelta(hours=1)
 
