@@ -185,6 +185,8 @@ def measure(registry, apply):
     from odoo import SUPERUSER_ID, api
 
     with registry.cursor() as cr:
+        # All the work in the one backend whose CPU time is read.
+        cr.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         env = api.Environment(cr, SUPERUSER_ID, {})
         companies = env["res.company"].search([])
         companies.write(
