@@ -15,7 +15,7 @@ PERSON_SOURCES = ("page", "double_optin", "web_form", "unsubscribe", "staff", "i
 NOTICE_BATCH_SIZE = 500
 # Contacts anonymised per run of the scheduled action: it runs again at once
 # for the rest, each run committed and well within a worker's time limit.
-RETENTION_BATCH_SIZE = 50_000
+RETENTION_BATCH_SIZE = 20_000
 # A list younger than this is the one of the run that a batch goes on with.
 RELIST_AFTER = timedelta(hours=1)
 
@@ -62,7 +62,8 @@ class PrivacyRetentionCandidate(models.Model):
 
     @api.model
     def _activity_queries(self):
-        """Queries of ``(partner_id, date)``: what the person did, and when."""
+        """Queries of ``(partner_id, date)``: what the person did, and when
+        (with the contact's last answer, ``privacy_answer_date``)."""
         return [
             SQL(
                 "SELECT partner_id, date FROM privacy_consent_history"
@@ -72,10 +73,6 @@ class PrivacyRetentionCandidate(models.Model):
             SQL(
                 "SELECT author_id, date FROM mail_message"
                 " WHERE author_id IS NOT NULL AND message_type IN ('email', 'comment')"
-            ),
-            SQL(
-                "SELECT id, privacy_answer_date FROM res_partner"
-                " WHERE privacy_answer_date IS NOT NULL"
             ),
         ]
 
@@ -134,7 +131,8 @@ class PrivacyRetentionCandidate(models.Model):
         kept = SQL(" UNION ALL ").join(self._kept_queries())
         return SQL(
             """
-            SELECT p.id, p.user_id, GREATEST(p.create_date, a.last)
+            SELECT p.id, p.user_id,
+                   GREATEST(p.create_date, p.privacy_answer_date, a.last)
               FROM res_partner p
               LEFT JOIN (
                     SELECT partner_id, max(date) AS last
@@ -144,6 +142,8 @@ class PrivacyRetentionCandidate(models.Model):
              WHERE p.privacy_anonymised_date IS NULL
                AND p.create_date < %(cutoff)s
                AND (a.last IS NULL OR a.last < %(cutoff)s)
+               AND (p.privacy_answer_date IS NULL
+                    OR p.privacy_answer_date < %(cutoff)s)
                AND COALESCE(p.company_id, %(first)s) = %(company)s
                AND p.id NOT IN (
                     SELECT partner_id FROM (%(kept)s) AS kept(partner_id)
