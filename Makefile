@@ -63,10 +63,9 @@ bench-mailing:
 
 ## The privacy dossier (PDF and XLSX) of a person with 1,000 history and 1,000 log rows
 BENCH_DOSSIER_DB ?= privacy_gdpr_bench_dossier
-BENCH_DOSSIER_PORT ?= 18214
 bench-dossier:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
-	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) --port $(BENCH_DOSSIER_PORT) $(BENCH_ARGS)
+	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) $(BENCH_ARGS)
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak

@@ -25,4 +25,5 @@ from . import privacy_telephony
 from . import res_users_apikeys
 from . import ir_http
 from . import privacy_dossier
+from . import ir_actions_report
 from . import privacy_subject_request
