@@ -237,6 +237,11 @@ class TestPrivacyDossier(PrivacyDossierCase):
             "nous détenons sur vous",
         ):
             self.assertIn(text, html)
+        # A column empty in every row is left out of the page, not of the
+        # workbook: no proof document was given.
+        self.assertNotIn("Nom du document", html)
+        consents_sheet = self.workbook("fr_FR").worksheets[2]
+        self.assertIn("Nom du document", [cell.value for cell in consents_sheet[1]])
         # In English for an English-speaking person, whoever prints it.
         env = self.dossier_env("en_US")
         html = env["ir.actions.report"]._render_qweb_html(REPORT, self.partner.ids)[0]
