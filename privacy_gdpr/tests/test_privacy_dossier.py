@@ -331,6 +331,16 @@ class TestPrivacyDossierAccess(PrivacyCase):
         )
         self.assertEqual(data["partner"], self.partner)
 
+    def test_contact_buttons_for_privacy_users_only(self):
+        report = self.env.ref("privacy_gdpr.action_report_privacy_dossier")
+        for user, shown in ((self.user_employee, False), (self.user_privacy, True)):
+            Partner = self.env["res.partner"].with_user(user)
+            arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+            with self.subTest(user=user.login):
+                self.assertEqual(f'name="{report.id}"' in arch, shown)
+                self.assertEqual("action_privacy_dossier_xlsx" in arch, shown)
+                self.assertEqual("action_privacy_subject_requests" in arch, shown)
+
 
 @tagged("post_install", "-at_install")
 class TestPrivacyDossierDownload(HttpCase, PrivacyCase):
