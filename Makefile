@@ -73,18 +73,23 @@ BENCH_OPPOSITION_DB ?= privacy_gdpr_bench_opposition
 bench-opposition:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_opposition.py --database $(BENCH_OPPOSITION_DB) $(if $(REPEAT),--repeat $(REPEAT))
+
 ## Benchmark the consent check of the composers' mass mode (own database, 10,000 contacts)
 BENCH_COMPOSER_DB ?= privacy_gdpr_bench_composer
 bench-composer:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_composer.py --database $(BENCH_COMPOSER_DB) $(if $(REPEAT),--repeat $(REPEAT))
+
 ## Benchmark the daily retention job (own database, 100,000 contacts; PARTNERS=1000000 for a million)
 bench-retention:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_retention.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(PARTNERS),--partners $(PARTNERS))
+
 ## The privacy dossier (PDF and XLSX) of a person with 1,000 history and 1,000 log rows
 BENCH_DOSSIER_DB ?= privacy_gdpr_bench_dossier
-BENCH_DOSSIER_PORT ?= 18214
 bench-dossier:
-	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) --port $(BENCH_DOSSIER_PORT) $(BENCH_ARGS)
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_dossier.py --database $(BENCH_DOSSIER_DB) $(BENCH_ARGS)
 
 ## Soak Odoo in prefork mode (2 workers and cron): checks, logs and page answers for 2 minutes, every write accounted for
 SOAK_DB ?= privacy_gdpr_soak

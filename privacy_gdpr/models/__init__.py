@@ -31,4 +31,5 @@ from . import ir_http
 from . import privacy_mass_contact_mixin
 from . import privacy_retention_candidate
 from . import privacy_dossier
+from . import ir_actions_report
 from . import privacy_subject_request

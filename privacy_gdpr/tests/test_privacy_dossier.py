@@ -237,6 +237,11 @@ class TestPrivacyDossier(PrivacyDossierCase):
             "nous détenons sur vous",
         ):
             self.assertIn(text, html)
+        # A column empty in every row is left out of the page, not of the
+        # workbook: no proof document was given.
+        self.assertNotIn("Nom du document", html)
+        consents_sheet = self.workbook("fr_FR").worksheets[2]
+        self.assertIn("Nom du document", [cell.value for cell in consents_sheet[1]])
         # In English for an English-speaking person, whoever prints it.
         env = self.dossier_env("en_US")
         html = env["ir.actions.report"]._render_qweb_html(REPORT, self.partner.ids)[0]
@@ -325,6 +330,16 @@ class TestPrivacyDossierAccess(PrivacyCase):
             self.partner.with_env(privacy_env)
         )
         self.assertEqual(data["partner"], self.partner)
+
+    def test_contact_buttons_for_privacy_users_only(self):
+        report = self.env.ref("privacy_gdpr.action_report_privacy_dossier")
+        for user, shown in ((self.user_employee, False), (self.user_privacy, True)):
+            Partner = self.env["res.partner"].with_user(user)
+            arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+            with self.subTest(user=user.login):
+                self.assertEqual(f'name="{report.id}"' in arch, shown)
+                self.assertEqual("action_privacy_dossier_xlsx" in arch, shown)
+                self.assertEqual("action_privacy_subject_requests" in arch, shown)
 
 
 @tagged("post_install", "-at_install")
