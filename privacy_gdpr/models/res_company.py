@@ -249,6 +249,9 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         enabled_before = self._privacy_enabled_anywhere()
         companies = super().create(vals_list)
+        # Odoo clears its cache before inserting the companies: the switches
+        # may have been cached meanwhile (their partners' creation asks them).
+        self.env.registry.clear_cache()
         if not enabled_before and any(companies.mapped("privacy_enabled")):
             self.env["privacy.partner.consent"]._create_placeholders()
         return companies
