@@ -68,7 +68,12 @@ class TestTelephonyBatchService(TelephonyBatchMixin, TelephonyCase):
         unknown_id = self.env["res.partner"].search([], order="id desc", limit=1).id + 1
         batches = [
             ("phones", "phone", CALL_LIST, {}),
-            ("phones", "phone", IT_MOBILE_NATIONAL + IT_MOBILE_FORMATS, {"country": "IT"}),
+            (
+                "phones",
+                "phone",
+                IT_MOBILE_NATIONAL + IT_MOBILE_FORMATS,
+                {"country": "IT"},
+            ),
             (
                 "emails",
                 "email",
@@ -122,7 +127,10 @@ class TestTelephonyBatchService(TelephonyBatchMixin, TelephonyCase):
         known = [FR_FORMATS[0], IT_MOBILE_FORMATS[0], DUPLICATE_NUMBER]
         count_queries(known)  # warm the caches of the registry
         # Unknown numbers, each its own: 0 6 00 00 00 00, 0 6 00 00 00 01...
-        unknown = [f"06 {i // 10000:02d} {i // 100 % 100:02d} {i % 100:02d} 00" for i in range(MAX_BATCH)]
+        unknown = [
+            f"06 {i // 10000:02d} {i // 100 % 100:02d} {i % 100:02d} 00"
+            for i in range(MAX_BATCH)
+        ]
         few = count_queries(known + unknown[:7])
         self.assertEqual(count_queries(known + unknown[: MAX_BATCH - 3]), few)
 
@@ -132,14 +140,19 @@ class TestTelephonyBatchService(TelephonyBatchMixin, TelephonyCase):
                 channel="call", phones=[UNKNOWN_NUMBER] * (MAX_BATCH + 1)
             )
         error = context.exception
-        self.assertEqual((error.code, error.status, error.field), ("batch_too_large", 413, "phones"))
+        self.assertEqual(
+            (error.code, error.status, error.field), ("batch_too_large", 413, "phones")
+        )
         for kwargs, field in (
             ({"phones": UNKNOWN_NUMBER}, "phones"),
             ({"phone": UNKNOWN_NUMBER, "phones": [UNKNOWN_NUMBER]}, "phones"),
             ({"emails": [], "partner_ids": []}, "partner_ids"),
             ({"phones": [UNKNOWN_NUMBER], "country": "XX"}, "country"),
         ):
-            with self.subTest(kwargs=kwargs), self.assertRaises(PrivacyApiError) as context:
+            with (
+                self.subTest(kwargs=kwargs),
+                self.assertRaises(PrivacyApiError) as context,
+            ):
                 self.service.check_contact(channel="call", **kwargs)
             self.assertEqual(context.exception.field, field)
         self.assertEqual(
