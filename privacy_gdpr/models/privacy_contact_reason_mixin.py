@@ -70,6 +70,8 @@ class PrivacyContactReasonMixin(models.AbstractModel):
                 form.privacy_reason_partner_ids = False
                 form.privacy_new_contacts = False
                 form.privacy_reason_required = False
+                form.privacy_allowed_reason_ids = False
+                form.privacy_objection_note = False
                 continue
             partners, new_contacts = form._privacy_contacts()
             needing = partners._privacy_needing_reason(channel)

@@ -1,1 +1,2 @@
 from . import test_invoice_customer_reason
+from . import test_invoice_retention
