@@ -13,7 +13,8 @@ class TestInvoiceRetention(PrivacyCase):
     them past the retention limit; a draft one does not."""
 
     def test_posted_invoices_keep_their_customer(self):
-        company = self.env["res.company"].create({"name": "Maison Durand"})
+        # The main company: it has the journals an invoice needs.
+        company = self.env.company
         self.env["res.company"].search([]).privacy_retention_months = 600
         company.privacy_retention_months = 36
         invoiced, drafted, prospect = self.env["res.partner"].create(
@@ -22,7 +23,7 @@ class TestInvoiceRetention(PrivacyCase):
                 for name in ("Invoiced", "Drafted", "Prospect")
             ]
         )
-        Move = self.env["account.move"].with_company(company)
+        Move = self.env["account.move"]
         for partner in (invoiced, drafted):
             move = Move.create(
                 {
@@ -40,4 +41,4 @@ class TestInvoiceRetention(PrivacyCase):
         with freeze_time(fields.Datetime.now() + relativedelta(months=37)):
             Candidate._cron_retention()
         listed = Candidate.search([("company_id", "=", company.id)]).partner_id
-        self.assertEqual(listed, drafted | prospect)
+        self.assertEqual(listed & (invoiced | drafted | prospect), drafted | prospect)
