@@ -27,7 +27,6 @@ at 10,000 recipients.
 Usage: python benchmarks/bench_composer.py [--database NAME] [--repeat N]
 """
 
-import argparse
 import logging
 import statistics
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import CONF, bench
 
 PARTNERS = 10_000
 REF = "bench-composer"
@@ -46,25 +45,17 @@ CHANNELS = {"email": "mail.compose.message", "sms": "sms.composer"}
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_composer")
+    parser = bench.argument_parser(
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_composer"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args()
-
-
-def install(database):
-    """Create the database with privacy_gdpr and SMS when it does not exist."""
-    if devtools.database_exists(database, prog="bench"):
-        return
-    print(f"Creating database {database} with privacy_gdpr...", flush=True)
-    devtools.install_database(database, "privacy_gdpr,sms", prog="bench")
 
 
 def load(env):
     """Insert the partners and their consents once, with SQL bulk statements."""
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [REF])
-    if cr.fetchone()[0] == PARTNERS:
+    if bench.count_partners(cr, REF) == PARTNERS:
         return
     print(f"Loading {PARTNERS:,} partners...", flush=True)
     start = time.perf_counter()
@@ -82,10 +73,7 @@ def load(env):
         """,
         {"count": PARTNERS, "ref": REF},
     )
-    cr.execute(
-        "UPDATE res_partner SET commercial_partner_id = id "
-        "WHERE commercial_partner_id IS NULL"
-    )
+    bench.set_commercial_partners(cr)
     partners = env["res.partner"].search([("ref", "=", REF)])
     env["privacy.partner.consent"]._create_placeholders(partners=partners)
     types = env.ref("privacy_gdpr.consent_type_commercial_email") | env.ref(
@@ -211,7 +199,7 @@ def main():
         logging.getLogger(name).setLevel(logging.WARNING)
     # As in Odoo's tests: no commit between batches, every run rolled back.
     threading.current_thread().testing = True
-    install(args.database)
+    bench.install_once(args.database, "privacy_gdpr,sms")
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -19,7 +19,6 @@ Usage: make bench-dossier [BENCH_DOSSIER_DB=...]
    or: python benchmarks/bench_dossier.py --database privacy_gdpr_bench_dossier
 """
 
-import argparse
 import os
 import resource
 import statistics
@@ -29,21 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import bench
 
 LONG, SHORT = 1000, 10
 TARGET_SECONDS = 3.0
-
-
-def odoo_env(database):
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
-    registry = odoo.modules.registry.Registry(database)
-    cr = registry.cursor()
-    # The administrator (a Privacy Manager), not the superuser.
-    return api.Environment(cr, 2, {"lang": "en_US", "tz": "Europe/Paris"})
 
 
 def load_person(env, name, rows):
@@ -147,18 +135,15 @@ def measure(env, partner, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_dossier")
+    parser = bench.argument_parser(__doc__.split("\n")[0], "privacy_gdpr_bench_dossier")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of a previous run"
     )
     args = parser.parse_args()
     devtools.require_conf("bench")
-    if not args.reuse:
-        print(f"Creating {args.database} with privacy_gdpr (no demo data)...")
-        devtools.install_database(args.database, "privacy_gdpr", prog="bench")
-    env = odoo_env(args.database)
+    bench.create_unless_reused(args.database, args.reuse)
+    env = bench.admin_env(args.database)
     Partner = env["res.partner"]
     people = {}
     for name, rows in (("Long", LONG), ("Short", SHORT)):

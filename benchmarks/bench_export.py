@@ -34,7 +34,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF, ROOT
+from devtools import ROOT, bench
 
 SIZES = (100_000, 200_000)
 FORMATS = ("xlsx", "csv")
@@ -46,18 +46,6 @@ BENCH_REF = "bench-export"
 # ------------------------------------------------------------
 
 
-def odoo_env(database):
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
-    registry = odoo.modules.registry.Registry(database)
-    cr = registry.cursor()
-    # The administrator (not the superuser): record rules apply, as for a user.
-    env = api.Environment(cr, 2, {"lang": "en_US", "tz": "Europe/Paris"})
-    return env
-
-
 def load_partners(env, total):
     """Bring the benchmark partners to ``total``, three consent lines each.
 
@@ -66,8 +54,7 @@ def load_partners(env, total):
     placeholders (one statement) add the "no answer" lines of the others.
     """
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [BENCH_REF])
-    start = cr.fetchone()[0]
+    start = bench.count_partners(cr, BENCH_REF)
     if start >= total:
         return 0
     cr.execute(
@@ -170,7 +157,7 @@ def export_native(env, file_format):
 
 
 def child_main(args):
-    env = odoo_env(args.database)
+    env = bench.admin_env(args.database)
     if args.load:
         added = load_partners(env, args.load)
         print(json.dumps({"added": added}))
@@ -202,14 +189,8 @@ def run_child(database, *options):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def create_database(database):
-    print(f"Creating {database} with privacy_gdpr (no demo data)...", flush=True)
-    devtools.install_database(database, "privacy_gdpr", prog="bench")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_export")
+    parser = bench.argument_parser(__doc__.split("\n")[0], "privacy_gdpr_bench_export")
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of a previous run"
     )
@@ -226,8 +207,7 @@ def main():
     if args.child:
         return child_main(args)
     devtools.require_conf("bench")
-    if not args.reuse:
-        create_database(args.database)
+    bench.create_unless_reused(args.database, args.reuse)
 
     sizes = tuple(int(size) for size in args.sizes.split(","))
     results = {}

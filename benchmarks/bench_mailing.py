@@ -40,7 +40,6 @@ medians are compared.
 Usage: python benchmarks/bench_mailing.py [--database NAME] [--repeat N]
 """
 
-import argparse
 import logging
 import statistics
 import sys
@@ -50,7 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import CONF, bench
 
 PARTNERS = 100_000
 SMALL = 1_000
@@ -59,28 +58,17 @@ REF_SMALL, REF_LARGE = "bench-mailing-s", "bench-mailing-l"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_mailing")
+    parser = bench.argument_parser(
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_mailing"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     return parser.parse_args()
-
-
-def install(database):
-    """Create the database with privacy_gdpr and Email Marketing (its bridge
-    privacy_gdpr_mass_mailing installs itself) when it does not exist yet."""
-    if devtools.database_exists(database, prog="bench"):
-        return
-    print(f"Creating database {database} with privacy_gdpr...", flush=True)
-    devtools.install_database(database, "privacy_gdpr,mass_mailing", prog="bench")
 
 
 def load(env):
     """Insert the partners and their consents once, with SQL bulk statements."""
     cr = env.cr
-    cr.execute(
-        "SELECT count(*) FROM res_partner WHERE ref IN %s", [(REF_SMALL, REF_LARGE)]
-    )
-    if cr.fetchone()[0] == PARTNERS:
+    if bench.count_partners(cr, REF_SMALL, REF_LARGE) == PARTNERS:
         return
     print(f"Loading {PARTNERS:,} partners...", flush=True)
     start = time.perf_counter()
@@ -103,10 +91,7 @@ def load(env):
             "ref_large": REF_LARGE,
         },
     )
-    cr.execute(
-        "UPDATE res_partner SET commercial_partner_id = id "
-        "WHERE commercial_partner_id IS NULL"
-    )
+    bench.set_commercial_partners(cr)
     partners = env["res.partner"].search([("ref", "in", [REF_SMALL, REF_LARGE])])
     env["privacy.partner.consent"]._create_placeholders(partners=partners)
     email_type = env.ref("privacy_gdpr.consent_type_commercial_email")
@@ -277,7 +262,8 @@ def main():
     # As in Odoo's tests: the composer must not commit between batches, so that
     # every measurement can be rolled back.
     threading.current_thread().testing = True
-    install(args.database)
+    # Email Marketing's bridge privacy_gdpr_mass_mailing installs itself.
+    bench.install_once(args.database, "privacy_gdpr,mass_mailing")
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -20,7 +20,6 @@ afterwards:
 Usage: python benchmarks/bench_opposition.py [--database NAME] [--repeat N]
 """
 
-import argparse
 import base64
 import os
 import statistics
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import CONF, bench
 
 PARTNERS = 100_000
 REF = "bench-opposition"
@@ -38,17 +37,11 @@ CONSENT_DAY = "2026-06-01"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_opposition")
+    parser = bench.argument_parser(
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_opposition"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args()
-
-
-def install(database):
-    if devtools.database_exists(database, prog="bench"):
-        return
-    print(f"Creating database {database} with privacy_gdpr...", flush=True)
-    devtools.install_database(database, "privacy_gdpr", prog="bench")
 
 
 def number(i):
@@ -58,8 +51,7 @@ def number(i):
 def load(env):
     """The partners and their consents to calls, once, in SQL."""
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [REF])
-    if cr.fetchone()[0] == PARTNERS:
+    if bench.count_partners(cr, REF) == PARTNERS:
         return
     print(f"Loading {PARTNERS:,} partners...", flush=True)
     cr.execute(
@@ -74,10 +66,7 @@ def load(env):
         """,
         {"count": PARTNERS, "ref": REF},
     )
-    cr.execute(
-        "UPDATE res_partner SET commercial_partner_id = id "
-        "WHERE commercial_partner_id IS NULL"
-    )
+    bench.set_commercial_partners(cr)
     partners = env["res.partner"].search([("ref", "=", REF)])
     env["privacy.partner.consent"]._create_placeholders(partners=partners)
     call_type = env.ref("privacy_gdpr.consent_type_commercial_phone")
@@ -187,7 +176,7 @@ def main():
 
     odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])
     odoo.netsvc.init_logger()
-    install(args.database)
+    bench.install_once(args.database, "privacy_gdpr")
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         load(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))

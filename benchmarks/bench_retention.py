@@ -27,7 +27,6 @@ listed after it and anonymised in all.
 Usage: python benchmarks/bench_retention.py [--database NAME] [--partners N]
 """
 
-import argparse
 import logging
 import os
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import CONF, bench
 
 REF = "bench-retention"
 OWN_COLUMNS = (
@@ -60,17 +59,11 @@ BUDGET = 60.0
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_retention")
+    parser = bench.argument_parser(
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_retention"
+    )
     parser.add_argument("--partners", type=int, default=100_000)
     return parser.parse_args()
-
-
-def install(database):
-    if devtools.database_exists(database, prog="bench"):
-        return
-    print(f"Creating database {database} with privacy_gdpr...", flush=True)
-    devtools.install_database(database, "privacy_gdpr", prog="bench")
 
 
 def load(env, count):
@@ -78,8 +71,7 @@ def load(env, count):
     from odoo.tools import SQL
 
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [REF])
-    loaded = cr.fetchone()[0]
+    loaded = bench.count_partners(cr, REF)
     if loaded == count:
         return
     if loaded:
@@ -124,10 +116,7 @@ def load(env, count):
             model=model.id,
         )
     )
-    cr.execute(
-        "UPDATE res_partner SET commercial_partner_id = id "
-        "WHERE commercial_partner_id IS NULL"
-    )
+    bench.set_commercial_partners(cr)
     email_type = env.ref("privacy_gdpr.consent_type_commercial_email")
     # An old answer with an IP address for every old contact; a recent one
     # for a fifth of them.
@@ -226,7 +215,7 @@ def measure(registry, apply):
 def main():
     args = parse_args()
     devtools.require_conf("bench")
-    install(args.database)
+    bench.install_once(args.database, "privacy_gdpr")
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])

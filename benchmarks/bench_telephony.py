@@ -67,7 +67,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import BENCH_DIR, CONF
+from devtools import BENCH_DIR, CONF, bench
 
 PARTNERS = 100_000
 CONSENT_SHARE = 0.5  # partners with a call consent
@@ -189,14 +189,7 @@ def bench_conf():
 
 
 def open_env(database):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config(
-        ["-c", str(bench_conf()), "-d", database, "--log-level", "warn"]
-    )
-    registry = odoo.modules.registry.Registry(database)
-    return api.Environment(registry.cursor(), SUPERUSER_ID, {"lang": "en_US"})
+    return bench.odoo_env(database, conf=bench_conf(), options=("--log-level", "warn"))
 
 
 def create_database(database):

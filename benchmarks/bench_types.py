@@ -18,33 +18,21 @@ Usage: make bench-types [BENCH_TYPES_PARTNERS=1000000]
    or: python benchmarks/bench_types.py --partners 100000 [--database x]
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devtools
-from devtools import CONF
+from devtools import bench
 
 BENCH_REF = "bench-types"
-
-
-def odoo_env(database):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
-    registry = odoo.modules.registry.Registry(database)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
 
 
 def load_partners(env, total):
     """Bring the benchmark's contacts to ``total``, with their placeholders."""
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE ref = %s", [BENCH_REF])
-    start = cr.fetchone()[0]
+    start = bench.count_partners(cr, BENCH_REF)
     if start >= total:
         return 0
     cr.execute(
@@ -102,19 +90,16 @@ def loadavg():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="privacy_gdpr_bench_types")
+    parser = bench.argument_parser(__doc__.split("\n")[0], "privacy_gdpr_bench_types")
     parser.add_argument("--partners", type=int, default=100_000)
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of a previous run"
     )
     args = parser.parse_args()
     devtools.require_conf("bench")
-    if not args.reuse:
-        print(f"Creating {args.database} with privacy_gdpr (no demo data)...")
-        devtools.install_database(args.database, "privacy_gdpr", prog="bench")
+    bench.create_unless_reused(args.database, args.reuse)
     print(f"Load before: {loadavg()}", flush=True)
-    env = odoo_env(args.database)
+    env = bench.odoo_env(args.database)
     started = time.perf_counter()
     added = load_partners(env, args.partners)
     print(

@@ -5,6 +5,8 @@ harness (privacy_gdpr/tests/multiworker.py): the paths of the checkout, Odoo's
 configuration file .odoo.conf, PostgreSQL (connecting, creating and dropping
 databases, reading the installed modules), Odoo's processes (a command line, a
 database installed from scratch, a server in prefork mode) and Odoo's log.
+What only the benchmarks share (their database, an environment on it) is in
+the submodule devtools.bench, imported by them alone.
 
 Not part of any addon distribution (see setup/): it is importable when the
 repository's root is on ``sys.path``, which tools/run_tests.py,
