@@ -1,4 +1,5 @@
 import io
+import time
 
 import openpyxl
 
@@ -254,6 +255,20 @@ class TestPrivacyDossier(PrivacyDossierCase):
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_pdf_waits_for_no_script(self):
+        # Odoo lets a report's scripts run for report.print_delay milliseconds
+        # before printing; the dossier's page has none and must not wait.
+        self.env["ir.config_parameter"].sudo().set_param("report.print_delay", "60000")
+        env = self.dossier_env("en_US")
+        started = time.monotonic()
+        pdf, _report_type = (
+            env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(REPORT, self.partner.ids)
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertLess(time.monotonic() - started, 30)
 
     def count_queries(self, partner):
         Dossier = self.env(user=self.user_privacy)["privacy.dossier"]
