@@ -82,6 +82,7 @@ class PrivacyErasure(models.AbstractModel):
         now = fields.Datetime.now()
         name = _("Anonymised contact #%s")
         cr = self.env.cr
+        self._anonymise_related(ids)
         # The address in the texts of the proofs (the double opt-in says
         # where its link was sent) before the address goes.
         for table in ("privacy_consent_history", "privacy_partner_consent"):
@@ -148,7 +149,6 @@ class PrivacyErasure(models.AbstractModel):
             SQL("DELETE FROM privacy_partner_alias WHERE partner_id = ANY(%s)", ids)
         )
         self._erase_messages(ids)
-        self._anonymise_related(ids)
         self.env.invalidate_all()
         self.env["ir.attachment"].sudo().search(
             [
@@ -195,5 +195,6 @@ class PrivacyErasure(models.AbstractModel):
 
     @api.model
     def _anonymise_related(self, ids):
-        """Hook: what a bridge keeps of these contacts, emptied in SQL (the
-        proofs of its own models)."""
+        """Hook: the copies a bridge keeps of these contacts' identity (and the
+        proofs of its own models), emptied in SQL. Called while the contacts
+        still have their addresses and numbers, to find copies by them."""

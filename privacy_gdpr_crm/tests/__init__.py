@@ -6,3 +6,4 @@ from . import test_request_notice
 from . import test_lead_web_consents
 from . import test_lead_mass
 from . import test_lead_suppression
+from . import test_lead_anonymisation

@@ -11,10 +11,8 @@ from odoo.addons.privacy_gdpr.tests.web_form_common import (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestLeadWebConsents(PrivacyWebFormCase):
-    """Consents given on a web form that created a lead: they wait on the lead
-    until it gets its contact, then are recorded there with their proof."""
+class LeadWebFormCase(PrivacyWebFormCase):
+    """Leads created by a web form with consent boxes."""
 
     @classmethod
     def setUpClass(cls):
@@ -31,6 +29,12 @@ class TestLeadWebConsents(PrivacyWebFormCase):
             self.web_proof(lead, date=self.ten_days_ago, **proof),
         )
         return lead
+
+
+@tagged("post_install", "-at_install")
+class TestLeadWebConsents(LeadWebFormCase):
+    """Consents given on a web form that created a lead: they wait on the lead
+    until it gets its contact, then are recorded there with their proof."""
 
     def test_without_contact_the_consents_wait_on_the_lead(self):
         lead = self.web_lead()

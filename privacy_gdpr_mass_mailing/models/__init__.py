@@ -9,3 +9,4 @@ from . import mailing_mailing
 from . import privacy_consent_history
 from . import privacy_retention_candidate
 from . import privacy_dossier
+from . import privacy_erasure

@@ -33,3 +33,29 @@ class TestDossierMailings(DossierMailingCase):
         self.assertNotEqual(sent["Status"], "Cancelled")
         self.assertFalse(sent["Failure type"])
         self.assertFalse(self.mailing_rows(self.p_expired))
+
+
+@tagged("post_install", "-at_install")
+class TestMailingAnonymisation(DossierMailingCase):
+    """Anonymising a contact empties its address in the mailing lists and in
+    the traces of the mailings sent to it; the dossier keeps what was sent."""
+
+    def test_lists_and_traces_lose_the_address(self):
+        mailing = self.mailing(self.p_valid | self.p_none, subject="Spring sale")
+        mailing.action_send_mail()
+        subscriber, other = self.env["mailing.contact"].create(
+            [
+                {"name": "None", "email": "NONE@example.com"},
+                {"name": "Valid", "email": "valid@example.com"},
+            ]
+        )
+        self.p_none.with_user(self.user_manager).action_privacy_anonymise()
+        self.assertFalse(subscriber.email)
+        self.assertFalse(subscriber.name)
+        self.assertTrue(subscriber.exists())
+        [cancelled] = self.mailing_rows(self.p_none)
+        self.assertEqual(cancelled["Status"], "Cancelled")
+        self.assertFalse(cancelled["Email"])
+        self.assertEqual(other.email, "valid@example.com")
+        [sent] = self.mailing_rows(self.p_valid)
+        self.assertEqual(sent["Email"], "valid@example.com")
