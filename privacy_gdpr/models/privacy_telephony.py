@@ -586,9 +586,12 @@ class PrivacyTelephony(models.AbstractModel):
                 {
                     "channel": channel,
                     "lookup": {kind: value},
-                    **self._check_answer(channel, rows[value], matched_by, active),
+                    **self._check_answer(rows[value], matched_by, active),
                 }
             )
+        self._add_reason_details(
+            channel, [answer for answer in answers if isinstance(answer, dict)]
+        )
         return answers
 
     @api.model
@@ -750,10 +753,11 @@ class PrivacyTelephony(models.AbstractModel):
         )
 
     @api.model
-    def _check_answer(self, channel, rows, matched_by, active):
+    def _check_answer(self, rows, matched_by, active):
         """The one check's answer for the partners of ``rows`` (see
-        :meth:`_check_rows`), as plain data; ``active``: whether consent is
-        checked on ``channel`` (:meth:`_check_active`)."""
+        :meth:`_check_rows`), as plain data, but the objections and reasons
+        (:meth:`_add_reason_details`); ``active``: whether consent is checked
+        on the channel (:meth:`_check_active`)."""
         answers = {}
         for pid, name, *numbers, consent_id, code, type_name, given, expiry in rows:
             if pid not in answers:
@@ -791,24 +795,37 @@ class PrivacyTelephony(models.AbstractModel):
             "reason_required": not allowed,
             "partners": answers,
             "truncated": truncated,
-            "reasons": self._add_reason_details(channel, answers),
+            "reasons": [],
         }
 
     @api.model
     def _add_reason_details(self, channel, answers):
-        """Give each answer needing a reason its objections and the reasons that
-        may be used for it (:meth:`_reason_details`), the others none.
+        """Complete the check's ``answers`` (of :meth:`_check_answer`): each
+        partner needing a reason gets its objections and the reasons that may be
+        used for it (:meth:`_reason_details`), the others none; each answer's
+        ``reasons`` are those that may be used for all of its partners needing
+        one (none when none does).
 
-        :return: the codes of the reasons that may be used for all of them
-            (none when nobody found needs one)
+        Read once for the partners of all the answers (a call list's), since
+        each partner's details are its own: as many queries for one answer as
+        for a thousand.
         """
         needing = self.env["res.partner"].browse(
-            answer["id"] for answer in answers if answer["reason_required"]
+            {
+                partner["id"]: None
+                for answer in answers
+                for partner in answer["partners"]
+                if partner["reason_required"]
+            }
         )
         details = self._reason_details(needing, channel) if needing else {}
         for answer in answers:
-            answer.update(details.get(answer["id"], {"objections": [], "reasons": []}))
-        if not needing:
-            return []
-        common = set.intersection(*(set(d["reasons"]) for d in details.values()))
-        return [code for code in details[needing[0].id]["reasons"] if code in common]
+            partners = answer["partners"]
+            for partner in partners:
+                partner.update(
+                    details.get(partner["id"]) or {"objections": [], "reasons": []}
+                )
+            own = [details[p["id"]] for p in partners if p["reason_required"]]
+            if own:
+                common = set.intersection(*(set(d["reasons"]) for d in own))
+                answer["reasons"] = [c for c in own[0]["reasons"] if c in common]
