@@ -166,11 +166,20 @@ class PrivacyTelephony(models.AbstractModel):
         # A wrong country is the request's error, not each number's.
         region = self._read_country(country)
         lookups = []
+        # A call list may repeat a number: each is read once. By type too, as
+        # True equals 1 but is not a partner id.
+        read = {}
         for value in self._read_batch(field, identifiers[field]):
-            try:
-                lookups.append(self._lookup(**{kind: value}, region=region))
-            except PrivacyApiError as error:
-                lookups.append(error)
+            key = (type(value), value) if isinstance(value, (str, int)) else None
+            lookup = read.get(key) if key else None
+            if lookup is None:
+                try:
+                    lookup = self._lookup(**{kind: value}, region=region)
+                except PrivacyApiError as error:
+                    lookup = error
+                if key:
+                    read[key] = lookup
+            lookups.append(lookup)
         answers = self._check_lookups(channel, kind, lookups)
         return {
             "channel": channel,
