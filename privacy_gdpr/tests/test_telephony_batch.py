@@ -1,7 +1,15 @@
+import phonenumbers
+
+from odoo.exceptions import UserError
 from odoo.tests import get_db_name, tagged
 
+from odoo.addons.phone_validation.tools import phone_validation
 from odoo.addons.privacy_gdpr.exceptions import PrivacyApiError
-from odoo.addons.privacy_gdpr.models.privacy_telephony import MAX_BATCH, MAX_ID
+from odoo.addons.privacy_gdpr.models.privacy_telephony import (
+    MAX_BATCH,
+    MAX_ID,
+    _formats_keep_digits,
+)
 
 from .telephony_common import (
     CHECK,
@@ -33,6 +41,63 @@ CALL_LIST = [
     612345678,
     FR_FORMATS[0],
 ]
+# Every way of writing the numbers of the partners, and numbers that are read
+# in other ways: the regions whose formats Odoo patches (Brazil, Mexico), an
+# extension, too short or too long, letters, an unknown country prefix.
+WIDE_LIST = (
+    FR_FORMATS
+    + IT_MOBILE_FORMATS
+    + IT_MOBILE_NATIONAL
+    + [
+        "+39 06 6982 1234",
+        "02 40 11 22 33",
+        "+33 2 40 11 22 33",
+        "0033240112233",
+        "+55 11 1234-5678",
+        "+55 11 91234-5678",
+        "+52 1 55 1234 5678",
+        "+52 55 1234 5678",
+        "+1 650 253 0000",
+        "+44 20 7946 0958",
+        "+33 6 47 21 83 59 ext. 12",
+        "06 47 21 83 5",
+        "06 47 21 83 59 1",
+        "+33 6 47 21 83 59 1",
+        "O6 47 21 83 59",
+        "06 47 21 83 AB",
+        "+999 123 456",
+        "0039 347 555 1212 3",
+        True,
+        FR_FORMATS[4],
+    ]
+)
+
+
+def written_ways(number):
+    """``number`` (a phonenumbers' PhoneNumber) written in the usual ways and
+    in wrong ones."""
+    nsn = phonenumbers.national_significant_number(number)
+    code = number.country_code
+    return [
+        phonenumbers.format_number(number, number_format)
+        for number_format in (
+            phonenumbers.PhoneNumberFormat.E164,
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+            phonenumbers.PhoneNumberFormat.NATIONAL,
+            phonenumbers.PhoneNumberFormat.RFC3966,
+        )
+    ] + [
+        f"00{code}{nsn}",
+        f"{code}{nsn}",
+        f"+{code} (0){nsn}",
+        f"00{code}0{nsn}",
+        nsn,
+        "0" + nsn,
+        nsn[:-1],
+        f"+{code}{nsn}5",
+        f"+{code}{nsn} ext. 12",
+        f"+{code}{nsn[:-2]}AB",
+    ]
 
 
 class TelephonyBatchMixin:
@@ -74,6 +139,8 @@ class TestTelephonyBatchService(TelephonyBatchMixin, TelephonyCase):
                 IT_MOBILE_NATIONAL + IT_MOBILE_FORMATS,
                 {"country": "IT"},
             ),
+            ("phones", "phone", WIDE_LIST, {}),
+            ("phones", "phone", WIDE_LIST, {"country": "IT"}),
             (
                 "emails",
                 "email",
@@ -133,6 +200,84 @@ class TestTelephonyBatchService(TelephonyBatchMixin, TelephonyCase):
         ]
         few = count_queries(known + unknown[:7])
         self.assertEqual(count_queries(known + unknown[: MAX_BATCH - 3]), few)
+
+    def test_query_count_is_constant_with_reasons(self):
+        """The objections and reasons of the partners needing a reason are read
+        once for the whole list."""
+        Partner = self.env["res.partner"]
+        partners = Partner.create(
+            [
+                {"name": f"Prospect {i}", "mobile": f"06 50 00 00 {i:02d}"}
+                for i in range(40)
+            ]
+        )
+        self.record(partners[0], self.type_call, state="refused")
+        numbers = [f"06 50 00 00 {i:02d}" for i in range(len(partners))]
+        unknown = [f"02 99 {i // 100:02d} {i % 100:02d} 00" for i in range(MAX_BATCH)]
+
+        def count_queries(numbers):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            answer = self.service.check_contact(channel="call", phones=numbers)
+            self.assertEqual(len(answer["results"]), len(numbers))
+            return self.env.cr.sql_log_count - before, answer["results"]
+
+        count_queries(numbers[:3])  # warm the caches of the registry
+        few, results = count_queries(numbers[:3] + unknown[:7])
+        self.assertEqual(results[0]["partners"][0]["objections"][0]["state"], "refused")
+        self.assertIn("CONTRACT", results[1]["reasons"])
+        many, results = count_queries(numbers + unknown[: MAX_BATCH - len(numbers)])
+        self.assertEqual(many, few)
+        self.assertEqual(
+            [r["partners"][0]["id"] for r in results[: len(partners)]], partners.ids
+        )
+        self.assertTrue(all(r["reason_required"] for r in results))
+
+    def test_numbers_read_as_phone_format(self):
+        """The check reads numbers exactly as Odoo's phone_format does (the
+        partners' stored numbers are read with it): the examples of every
+        region of phonenumbers written in many ways, read in several
+        countries."""
+        Telephony = self.env["privacy.telephony"]
+
+        def phone_format(number, country_code, phone_code):
+            try:
+                return phone_validation.phone_format(
+                    number, country_code, phone_code, force_format="E164"
+                )
+            except UserError:
+                return False
+
+        texts = {text for text in WIDE_LIST if isinstance(text, str)}
+        for region in phonenumbers.SUPPORTED_REGIONS:
+            for kind in (
+                phonenumbers.PhoneNumberType.FIXED_LINE,
+                phonenumbers.PhoneNumberType.MOBILE,
+            ):
+                number = phonenumbers.example_number_for_type(region, kind)
+                if number:
+                    texts.update(written_ways(number))
+        read, differing = 0, []
+        for country_code, phone_code in (
+            ("FR", 33),
+            ("IT", 39),
+            ("BR", 55),
+            ("MX", 52),
+            ("US", 1),
+            (False, False),
+        ):
+            for text in sorted(texts):
+                expected = phone_format(text, country_code, phone_code)
+                got = Telephony._e164_region(text, country_code, phone_code)
+                if got != expected:
+                    differing.append((text, country_code, got, expected))
+                read += bool(expected)
+        self.assertEqual(differing, [])
+        self.assertGreater(read, 10000)
+        # Both ways were taken: one parse, and phone_format for the regions
+        # whose international formats Odoo patches.
+        self.assertTrue(_formats_keep_digits(33))
+        self.assertFalse(_formats_keep_digits(55))
 
     def test_batch_limits_and_exclusive_fields(self):
         with self.assertRaises(PrivacyApiError) as context:
