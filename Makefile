@@ -9,7 +9,7 @@ TEST_DB ?= privacy_gdpr_test
 PYTEST_DB ?= privacy_gdpr_pytest
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention bench-dossier bench-types
+.PHONY: setup test test-migration pytest run lint bench-mailing bench-telephony bench-export bench-opposition soak bench-composer bench-retention bench-dossier bench-types bench-jobs
 
 ## Prepare this machine: virtualenv, Odoo 18.0, dependencies, PostgreSQL, .odoo.conf
 setup:
@@ -44,11 +44,14 @@ run:
 lint:
 	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
-## Export 100,000 then 200,000 partners with their consents: ours against Odoo's native export
+## Export 100,000 then 200,000 partners with their consents (BENCH_EXPORT_PARTNERS=1000000: a
+## million), ours against Odoo's native export (at most BENCH_EXPORT_NATIVE_LIMIT partners, extrapolated)
 BENCH_EXPORT_DB ?= privacy_gdpr_bench_export
+BENCH_EXPORT_PARTNERS ?= 100000,200000
+BENCH_EXPORT_NATIVE_LIMIT ?= 200000
 bench-export:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
-	$(PYTHON) benchmarks/bench_export.py --database $(BENCH_EXPORT_DB)
+	$(PYTHON) benchmarks/bench_export.py --database $(BENCH_EXPORT_DB) --partners $(BENCH_EXPORT_PARTNERS) --native-limit $(BENCH_EXPORT_NATIVE_LIMIT) $(BENCH_ARGS)
 
 ## Benchmark the telephony API's check and batch check under load against the one-query ceiling and the stock lookup (needs wrk)
 BENCH_TELEPHONY_DB ?= privacy_gdpr_bench_telephony
@@ -64,9 +67,19 @@ bench-types:
 	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
 	$(PYTHON) benchmarks/bench_types.py --database $(BENCH_TYPES_DB) --partners $(BENCH_TYPES_PARTNERS)
 
-## Benchmark the consent filter of mass mailings (own database, 100,000 partners)
+## Benchmark the consent filter of mass mailings (own database, 100,000 partners; BENCH_MAILING_PARTNERS=1000000 for a million)
+BENCH_MAILING_PARTNERS ?= 100000
 bench-mailing:
-	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT))
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_mailing.py $(if $(BENCH_DB),--database $(BENCH_DB)) $(if $(REPEAT),--repeat $(REPEAT)) --partners $(BENCH_MAILING_PARTNERS)
+
+## Time the daily expiry and renewal jobs against bare SQL updates (own database, 100,000 contacts;
+## BENCH_JOBS_PARTNERS=1000000 for a million)
+BENCH_JOBS_DB ?= privacy_gdpr_bench_jobs
+BENCH_JOBS_PARTNERS ?= 100000
+bench-jobs:
+	@test -x $(PYTHON) || { echo "bench: ERROR: Odoo's Python $(PYTHON) is missing: run make setup."; exit 1; }
+	$(PYTHON) benchmarks/bench_jobs.py --database $(BENCH_JOBS_DB) --partners $(BENCH_JOBS_PARTNERS) $(if $(REPEAT),--repeat $(REPEAT))
 
 ## Benchmark the import of the Italian opposition register and the call check with it (own database, 100,000 partners)
 BENCH_OPPOSITION_DB ?= privacy_gdpr_bench_opposition

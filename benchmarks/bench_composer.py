@@ -27,7 +27,6 @@ at 10,000 recipients.
 Usage: python benchmarks/bench_composer.py [--database NAME] [--repeat N]
 """
 
-import logging
 import statistics
 import sys
 import threading
@@ -35,8 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import devtools
-from devtools import CONF, bench
+from devtools import bench
 
 PARTNERS = 10_000
 REF = "bench-composer"
@@ -46,9 +44,8 @@ CHANNELS = {"email": "mail.compose.message", "sms": "sms.composer"}
 
 def parse_args():
     parser = bench.argument_parser(
-        __doc__.split("\n\n")[0], "privacy_gdpr_bench_composer"
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_composer", repeat=3
     )
-    parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args()
 
 
@@ -190,17 +187,15 @@ def split_queries(registry, channel, ids):
 
 def main():
     args = parse_args()
-    devtools.require_conf("bench")
     import odoo
 
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])
-    odoo.netsvc.init_logger()
-    for name in ("odoo.addons.mail", "odoo.addons.sms", "odoo.addons.mass_mailing"):
-        logging.getLogger(name).setLevel(logging.WARNING)
     # As in Odoo's tests: no commit between batches, every run rolled back.
     threading.current_thread().testing = True
-    bench.install_once(args.database, "privacy_gdpr,sms")
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = bench.open_registry(
+        args.database,
+        "privacy_gdpr,sms",
+        quiet=["odoo.addons.mail", "odoo.addons.sms", "odoo.addons.mass_mailing"],
+    )
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         load(env)

@@ -28,8 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import devtools
-from devtools import CONF, bench
+from devtools import bench
 
 PARTNERS = 100_000
 REF = "bench-opposition"
@@ -38,9 +37,8 @@ CONSENT_DAY = "2026-06-01"
 
 def parse_args():
     parser = bench.argument_parser(
-        __doc__.split("\n\n")[0], "privacy_gdpr_bench_opposition"
+        __doc__.split("\n\n")[0], "privacy_gdpr_bench_opposition", repeat=3
     )
-    parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args()
 
 
@@ -96,24 +94,9 @@ def in_rollback(registry, step):
 
     :return: ``(seconds, queries, what step returned)``
     """
-    from odoo import SUPERUSER_ID, api
-
-    devtools.execute_autocommit(
-        registry.db_name,
-        "VACUUM ANALYZE privacy_opposition_register_entry",
-        prog="bench",
-    )
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with bench.rolled_back(registry, ["privacy_opposition_register_entry"]) as env:
         env.invalidate_all()
-        queries = cr.sql_log_count
-        start = time.perf_counter()
-        returned = step(env)
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-        queries = cr.sql_log_count - queries
-        cr.rollback()
-    return elapsed, queries, returned
+        return bench.timed(env, step, env)
 
 
 def import_register(env, days=("2026-05-01", "2026-07-01")):
@@ -171,13 +154,9 @@ def check_calls(registered):
 
 def main():
     args = parse_args()
-    devtools.require_conf("bench")
     import odoo
 
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", args.database])
-    odoo.netsvc.init_logger()
-    bench.install_once(args.database, "privacy_gdpr")
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = bench.open_registry(args.database, "privacy_gdpr")
     with registry.cursor() as cr:
         load(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
         cr.commit()

@@ -11,8 +11,9 @@ unless --reuse), in one run:
    channels, then archives it and restores it.
 
 Each step is one transaction of the ORM, timed with its commit. Prints the
-seconds of each step, the lines touched and the machine's load (/proc/loadavg)
-before and after.
+seconds of each step, the lines touched, and before and after the machine's
+load (/proc/loadavg) and the peak memory of this process and of PostgreSQL's
+backends.
 
 Usage: make bench-types [BENCH_TYPES_PARTNERS=1000000]
    or: python benchmarks/bench_types.py --partners 100000 [--database x]
@@ -32,29 +33,14 @@ BENCH_REF = "bench-types"
 def load_partners(env, total):
     """Bring the benchmark's contacts to ``total``, with their placeholders."""
     cr = env.cr
-    start = bench.count_partners(cr, BENCH_REF)
-    if start >= total:
+    added = bench.insert_contacts(cr, (BENCH_REF,), total)
+    if not added:
         return 0
-    cr.execute(
-        """
-        INSERT INTO res_partner (
-            id, commercial_partner_id, name, complete_name, email, email_normalized,
-            lang, ref, active, type, is_company,
-            create_uid, create_date, write_uid, write_date)
-        SELECT s.id, s.id, 'Contact ' || g, 'Contact ' || g,
-               'contact' || g || '@example.com', 'contact' || g || '@example.com',
-               'en_US', %(ref)s, true, 'contact', false,
-               1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
-          FROM (SELECT nextval('res_partner_id_seq') AS id, g
-                  FROM generate_series(%(start)s + 1, %(total)s) AS g) AS s
-        """,
-        {"ref": BENCH_REF, "start": start, "total": total},
-    )
     env["privacy.partner.consent"]._create_placeholders()
     cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE privacy_partner_consent")
     cr.commit()
-    return total - start
+    return len(added)
 
 
 def give_half(env, consent_type):
@@ -85,20 +71,17 @@ def timed(env, label, action):
     return seconds
 
 
-def loadavg():
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main():
-    parser = bench.argument_parser(__doc__.split("\n")[0], "privacy_gdpr_bench_types")
-    parser.add_argument("--partners", type=int, default=100_000)
+    parser = bench.argument_parser(
+        __doc__.split("\n")[0], "privacy_gdpr_bench_types", partners=100_000
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of a previous run"
     )
     args = parser.parse_args()
     devtools.require_conf("bench")
     bench.create_unless_reused(args.database, args.reuse)
-    print(f"Load before: {loadavg()}", flush=True)
+    bench.report_machine("Before")
     env = bench.odoo_env(args.database)
     started = time.perf_counter()
     added = load_partners(env, args.partners)
@@ -148,7 +131,7 @@ def main():
     )
     lines, expiring = env.cr.fetchone()
     print(f"Lines of the type: {lines}, with an expiry date: {expiring}")
-    print(f"Load after: {loadavg()}")
+    bench.report_machine("After", env.registry)
     print(
         f"Slowest step: {max(results.values()):.2f} s at {args.partners} contacts "
         f"(target: under 60 s at 1,000,000)"

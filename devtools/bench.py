@@ -6,18 +6,47 @@ its parent process (bench_export.py runs each step in a child) do without it.
 """
 
 import argparse
+import logging
+import resource
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from .odoo_process import install_database
 from .paths import CONF
-from .pg import database_exists
+from .pg import database_exists, execute_autocommit, require_conf
 
 
-def argument_parser(description, database):
+def argument_parser(description, database, *, partners=None, repeat=None):
     """The command line of a benchmark, with its ``--database`` (``database``
-    by default); the script adds its own options."""
+    by default), and ``--partners`` and ``--repeat`` when given their default;
+    the script adds its own options."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database", default=database)
+    for option, default, what in (
+        ("--partners", partners, "contacts loaded and measured"),
+        ("--repeat", repeat, "runs of each measurement"),
+    ):
+        if default is not None:
+            parser.add_argument(
+                option, type=int, default=default, help=f"{what} (default: %(default)s)"
+            )
     return parser
+
+
+def open_registry(database, modules, quiet=()):
+    """Odoo's registry of ``database``, created with ``modules`` on the first
+    run, Odoo's log on the terminal (the loggers named in ``quiet`` at
+    warnings only: they would log every e-mail or SMS the benchmark makes)."""
+    require_conf("bench")
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", str(CONF), "-d", database])
+    odoo.netsvc.init_logger()
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    install_once(database, modules)
+    return odoo.modules.registry.Registry(database)
 
 
 def install_once(database, modules):
@@ -68,6 +97,52 @@ def count_partners(cr, *refs):
     return cr.fetchone()[0]
 
 
+def insert_contacts(cr, refs, total, columns=None):
+    """Bring the contacts of ``refs`` to ``total``, in one ``INSERT ... SELECT``
+    over ``generate_series``: contact ``g`` is "Contact g", with the e-mail
+    address contactg@example.com, in English, its own commercial partner, of
+    ``ref`` the first of ``refs``. ``columns`` adds or replaces columns:
+    ``{column: odoo.tools.SQL}``, an expression of ``g``.
+
+    :return: the ids of the contacts added
+    """
+    from odoo.tools import SQL
+
+    start = count_partners(cr, *refs)
+    if start >= total:
+        return []
+    values = {
+        "name": SQL("'Contact ' || g"),
+        "complete_name": SQL("'Contact ' || g"),
+        "email": SQL("'contact' || g || '@example.com'"),
+        "email_normalized": SQL("'contact' || g || '@example.com'"),
+        "lang": SQL("'en_US'"),
+        "ref": SQL("%s", refs[0]),
+        "active": SQL("true"),
+        "type": SQL("'contact'"),
+        "is_company": SQL("false"),
+        **(columns or {}),
+    }
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (id, commercial_partner_id, %(columns)s,
+                                     create_uid, create_date, write_uid, write_date)
+            SELECT s.id, s.id, %(values)s,
+                   1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+              FROM (SELECT nextval('res_partner_id_seq') AS id, g
+                      FROM generate_series(%(start)s + 1, %(total)s) AS g) AS s
+            RETURNING id
+            """,
+            columns=SQL(", ").join(map(SQL.identifier, values)),
+            values=SQL(", ").join(values.values()),
+            start=start,
+            total=total,
+        )
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
 def set_commercial_partners(cr):
     """Make the partners inserted by SQL their own commercial partner, as the
     ORM's compute does for a person without a company."""
@@ -75,3 +150,87 @@ def set_commercial_partners(cr):
         "UPDATE res_partner SET commercial_partner_id = id "
         "WHERE commercial_partner_id IS NULL"
     )
+
+
+def loadavg():
+    """The machine's load average over 1, 5 and 15 minutes."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _status_kb(pid, key):
+    """The memory figure ``key`` (VmRSS, VmHWM) of process ``pid`` in kB, or
+    None when the process is gone or not readable."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1])
+    return None
+
+
+def resident_mb(pid):
+    """The resident memory of process ``pid`` now, in MB (0 once it ended)."""
+    return (_status_kb(pid, "VmRSS") or 0) / 1024
+
+
+def peak_memory(cr=None):
+    """The peak resident memory (MB) of this process, of its children that
+    ended, and of the PostgreSQL backends of ``cr``'s database, shared buffers
+    they touched included (as ``top`` shows them): what a memory limit of the
+    machine sees.
+    """
+    peaks = {
+        "this process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+    if cr is not None:
+        cr.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        )
+        backends = [_status_kb(pid, "VmHWM") for (pid,) in cr.fetchall()]
+        peaks["PostgreSQL backend"] = max(filter(None, backends), default=0) / 1024
+    return peaks
+
+
+def report_machine(label, registry=None):
+    """Print the load average and the peak memory of the processes measured so
+    far, the PostgreSQL backends of ``registry``'s database included;
+    ``label`` says when (before, after)."""
+    if registry is None:
+        peaks = peak_memory()
+    else:
+        with registry.cursor() as cr:
+            peaks = peak_memory(cr)
+    memory = ", ".join(f"{name} {mb:.0f} MB" for name, mb in peaks.items())
+    print(f"{label}: load average {loadavg()}; peak RSS: {memory}", flush=True)
+
+
+@contextmanager
+def rolled_back(registry, tables):
+    """A superuser environment on a transaction of its own, rolled back at the
+    end, so that every run starts from the same state; ``tables`` are vacuumed
+    first, so that each run finds them as the first one did, without the rows
+    of the runs rolled back."""
+    from odoo import SUPERUSER_ID, api
+
+    execute_autocommit(
+        registry.db_name, f"VACUUM ANALYZE {', '.join(tables)}", prog="bench"
+    )
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+        cr.rollback()
+
+
+def timed(env, step, *args):
+    """Run ``step(*args)``, what was pending written before the clock starts and
+    what it leaves pending written before it stops.
+
+    :return: (seconds, SQL queries, what ``step`` returned)
+    """
+    env.flush_all()
+    queries, started = env.cr.sql_log_count, time.perf_counter()
+    returned = step(*args)
+    env.flush_all()
+    return time.perf_counter() - started, env.cr.sql_log_count - queries, returned

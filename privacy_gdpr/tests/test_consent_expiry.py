@@ -166,3 +166,33 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.assertEqual(first | second, self.partner | self.partner_2)
         self.assertFalse(third)
         self.assertFalse(no_email.privacy_request_ids)
+
+    def test_renewal_marking_is_one_statement(self):
+        # The queries of a run do not grow with the consents due: one
+        # statement marks them, for 3 partners as for 30.
+        self.enable_renewal(30)
+        # (Consents of the database already due are not ours: renewed.)
+        self.Consent.search(
+            self.Consent._renewal_domain(self.env.company, self.today)
+        ).renewal_requested = True
+        partners = self.env["res.partner"].create(
+            [{"name": f"Renewed {n}", "email": f"r{n}@example.com"} for n in range(30)]
+        )
+        for count in (3, 30):
+            consents = self.Consent
+            for partner in partners[:count]:
+                consents |= self.give(partner, self.type_call)
+            self.env.flush_all()
+            with self.assertQueryCount(1):
+                partner_ids, remaining = self.Consent._mark_renewal_batch(
+                    self.env.company, self.today, count
+                )
+            self.assertEqual(set(partner_ids), set(partners[:count].ids))
+            self.assertEqual(remaining, 0)
+            self.assertTrue(all(consents.mapped("renewal_requested")))
+            consents.renewal_requested = False
+        # The rest of the set is left to the next runs, counted.
+        partner_ids, remaining = self.Consent._mark_renewal_batch(
+            self.env.company, self.today, 10
+        )
+        self.assertEqual((len(partner_ids), remaining), (10, 20))
