@@ -154,16 +154,6 @@ def load(env, count):
     print(f"Loaded in {time.perf_counter() - start:.1f} s", flush=True)
 
 
-def backend_cpu(cr):
-    """CPU seconds used so far by the PostgreSQL process of ``cr`` (a server
-    on this machine): on a shared machine, wall time says more of the others'
-    load than of the job."""
-    cr.execute("SELECT pg_backend_pid()")
-    with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(registry, apply):
     """Run the job in a transaction rolled back afterwards: once (the dry run),
     or as the scheduler does while contacts are left (one batch per run).
@@ -187,13 +177,13 @@ def measure(registry, apply):
         queries = cr.sql_log_count
         while True:
             start = time.perf_counter()
-            cpu = time.process_time() + backend_cpu(cr)
+            cpu = time.process_time() + bench.backend_cpu(cr)
             remaining = env["privacy.retention.candidate"]._cron_retention()
             env.flush_all()
             runs.append(
                 (
                     time.perf_counter() - start,
-                    time.process_time() + backend_cpu(cr) - cpu,
+                    time.process_time() + bench.backend_cpu(cr) - cpu,
                 )
             )
             if len(runs) == 1:

@@ -11,8 +11,9 @@ unless --reuse), in one run:
    channels, then archives it and restores it.
 
 Each step is one transaction of the ORM, timed with its commit. Prints the
-seconds of each step, the lines touched, and before and after the machine's
-load (/proc/loadavg) and the peak memory of this process and of PostgreSQL's
+seconds of each step (wall, and CPU of this process and of its PostgreSQL
+backend), the lines touched, and before and after the machine's load
+(/proc/loadavg) and the peak memory of this process and of PostgreSQL's
 backends.
 
 Usage: make bench-types [BENCH_TYPES_PARTNERS=1000000]
@@ -62,12 +63,17 @@ def give_half(env, consent_type):
 
 
 def timed(env, label, action):
+    """Run ``action`` with its commit; print its wall time and its CPU time
+    (this process and its PostgreSQL backend): on a shared machine, the CPU
+    time is what the step would take alone."""
     started = time.perf_counter()
+    cpu = time.process_time() + bench.backend_cpu(env.cr)
     action()
     env.flush_all()
     env.cr.commit()
     seconds = time.perf_counter() - started
-    print(f"  {label:34} {seconds:8.2f} s", flush=True)
+    cpu = time.process_time() + bench.backend_cpu(env.cr) - cpu
+    print(f"  {label:34} {seconds:8.2f} s wall {cpu:8.2f} s CPU", flush=True)
     return seconds
 
 

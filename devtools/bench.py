@@ -7,6 +7,7 @@ its parent process (bench_export.py runs each step in a child) do without it.
 
 import argparse
 import logging
+import os
 import resource
 import time
 from contextlib import contextmanager
@@ -234,3 +235,13 @@ def timed(env, step, *args):
     returned = step(*args)
     env.flush_all()
     return time.perf_counter() - started, env.cr.sql_log_count - queries, returned
+
+
+def backend_cpu(cr):
+    """CPU seconds used so far by the PostgreSQL process of ``cr`` (a server
+    on this machine): on a shared machine, wall time says more of the others'
+    load than of the work measured."""
+    cr.execute("SELECT pg_backend_pid()")
+    with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

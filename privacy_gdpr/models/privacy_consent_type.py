@@ -251,7 +251,7 @@ class PrivacyConsentType(models.Model):
         consent_types = super().create(vals_list)
         consent_types._current_text()
         self.env["privacy.partner.consent"]._create_placeholders(
-            consent_types=consent_types.filtered("active")
+            consent_types=consent_types.filtered("active"), new_types=True
         )
         return consent_types
 
