@@ -1157,7 +1157,9 @@ class PrivacyPartnerConsent(models.Model):
         company belong to the current company). One statement however many
         consents: the UPDATE and the history rows it implies are written
         together by PostgreSQL. The history rows are the expiry's own: no proof
-        of the answer that expired is copied.
+        of the answer that expired is copied, and no user, since nobody
+        recorded it (the source says the date did; it also spares three
+        foreign-key checks per row).
 
         :return: the ids of the consents that expired
         """
@@ -1189,12 +1191,10 @@ class PrivacyPartnerConsent(models.Model):
                 INSERT INTO privacy_consent_history (
                     date, source, consent_id, partner_id, type_id, company_id,
                     old_state, new_state, method, date_given, type_text_id,
-                    user_id, note, proof_date,
-                    create_uid, create_date, write_uid, write_date)
+                    note, proof_date, create_date, write_date)
                 SELECT %(now)s, 'expiry', e.id, e.partner_id, e.type_id, e.company_id,
                        'given', 'expired', e.method, e.date_given, e.type_text_id,
-                       %(uid)s, %(note)s, %(now)s,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(note)s, %(now)s, %(now)s, %(now)s
                   FROM expired e
              RETURNING consent_id
                 """,
