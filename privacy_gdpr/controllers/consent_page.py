@@ -23,6 +23,7 @@ LINK_STATUS = {
 }
 ANSWERS = ("given", "refused")
 # Someone signed in who is not the person of the link: nothing is recorded.
+NOT_THE_PERSON = "not_the_person"
 NOT_THE_PERSON_STATUS = 403
 
 ROUTE = {
@@ -50,9 +51,7 @@ class PrivacyConsentPage(http.Controller):
     def privacy_consent_page(self, token, **kwargs):
         consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(consent_request.partner_id):
-            return self._not_the_person()
+            return self._refusal(problem)
         return self._render_page(
             consent_request.partner_id,
             consent_request.company_id,
@@ -64,9 +63,7 @@ class PrivacyConsentPage(http.Controller):
     def privacy_consent_submit(self, token, **post):
         consent_request, problem = self._request_from_token(REQUEST_SCOPE, token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(consent_request.partner_id):
-            return self._not_the_person()
+            return self._refusal(problem)
         return self._submit(
             consent_request.partner_id,
             consent_request.company_id,
@@ -84,9 +81,7 @@ class PrivacyConsentPage(http.Controller):
     def privacy_preferences_page(self, token, **kwargs):
         partner, company, problem = self._partner_from_token(token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(partner):
-            return self._not_the_person()
+            return self._refusal(problem)
         return self._render_page(
             partner, company, f"/privacy/preferences/{token}/submit"
         )
@@ -95,9 +90,7 @@ class PrivacyConsentPage(http.Controller):
     def privacy_preferences_submit(self, token, **post):
         partner, company, problem = self._partner_from_token(token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(partner):
-            return self._not_the_person()
+            return self._refusal(problem)
         return self._submit(
             partner, company, f"/privacy/preferences/{token}", post, token
         )
@@ -111,9 +104,7 @@ class PrivacyConsentPage(http.Controller):
         # Only shows a button: mail scanners open links, people click buttons.
         consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(consent_request.partner_id):
-            return self._not_the_person()
+            return self._refusal(problem)
         return request.render(
             "privacy_gdpr.privacy_confirm_page",
             {
@@ -127,9 +118,7 @@ class PrivacyConsentPage(http.Controller):
     def privacy_confirm_submit(self, token, **post):
         consent_request, problem = self._request_from_token(CONFIRM_SCOPE, token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person(consent_request.partner_id):
-            return self._not_the_person()
+            return self._refusal(problem)
         consents = consent_request._confirm(
             request_event(request.httprequest, "double_optin", "web_form", token)
         )
@@ -151,20 +140,28 @@ class PrivacyConsentPage(http.Controller):
         )
 
     def _request_from_token(self, scope, token):
+        """The consent request of a link, and why the visitor may not use it:
+        a bad link or ``NOT_THE_PERSON`` (see :meth:`_refusal`), else None."""
         Request = request.env["privacy.consent.request"]
         consent_request, problem = Request._from_token(scope, token)
         if problem:
             return consent_request, problem
         self._set_partner_lang(consent_request.partner_id)
+        if not self._is_the_person(consent_request.partner_id):
+            return consent_request, NOT_THE_PERSON
         return consent_request.with_env(request.env).sudo(), None
 
     def _partner_from_token(self, token):
+        """The partner and company of a preference link, and why the visitor
+        may not use it, as :meth:`_request_from_token`."""
         partner, company, problem = request.env[
             "privacy.consent.request"
         ]._from_preferences_token(token)
         if problem:
             return partner, company, problem
         self._set_partner_lang(partner)
+        if not self._is_the_person(partner):
+            return partner, company, NOT_THE_PERSON
         return (
             partner.with_env(request.env).sudo(),
             company.with_env(request.env).sudo(),
@@ -177,6 +174,13 @@ class PrivacyConsentPage(http.Controller):
         who opens a person's link is not that person."""
         user = request.env.user
         return user._is_public() or user.partner_id == partner
+
+    def _refusal(self, problem):
+        """The page of a link the visitor may not use: the link is bad, or the
+        visitor is signed in as someone else than its person."""
+        if problem == NOT_THE_PERSON:
+            return self._not_the_person()
+        return self._bad_link(problem)
 
     def _not_the_person(self):
         return request.render(

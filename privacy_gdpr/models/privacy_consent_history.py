@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..events import SOURCES, recording_event
 from .privacy_partner_consent import CONSENT_METHODS, CONSENT_STATES
@@ -103,3 +103,10 @@ class PrivacyConsentHistory(models.Model):
                 )
             )
         return super().create(vals_list)
+
+    @api.model
+    def _check_none_recorded(self, domain, message):
+        """Refuse, with ``message``, to delete what history rows matching
+        ``domain`` record: whoever asks, they stay evidence of it."""
+        if self.sudo().search_count(domain, limit=1):
+            raise UserError(message)

@@ -308,14 +308,10 @@ class PrivacyConsentType(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_recorded(self):
         """Recorded consents are evidence; unanswered placeholder lines are not."""
-        if (
-            self.env["privacy.consent.history"]
-            .sudo()
-            .search_count([("type_id", "in", self.ids)], limit=1)
-        ):
-            raise UserError(
-                _(
-                    "Consents were already recorded for this type: they are evidence "
-                    "and must be kept. Archive the consent type instead."
-                )
-            )
+        self.env["privacy.consent.history"]._check_none_recorded(
+            [("type_id", "in", self.ids)],
+            _(
+                "Consents were already recorded for this type: they are evidence "
+                "and must be kept. Archive the consent type instead."
+            ),
+        )

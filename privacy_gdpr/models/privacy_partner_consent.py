@@ -919,17 +919,13 @@ class PrivacyPartnerConsent(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_answered(self):
-        if (
-            self.env["privacy.consent.history"]
-            .sudo()
-            .search_count([("consent_id", "in", self.ids)], limit=1)
-        ):
-            raise UserError(
-                _(
-                    "A consent that was answered is evidence and cannot be deleted; "
-                    "record its new state instead."
-                )
-            )
+        self.env["privacy.consent.history"]._check_none_recorded(
+            [("consent_id", "in", self.ids)],
+            _(
+                "A consent that was answered is evidence and cannot be deleted; "
+                "record its new state instead."
+            ),
+        )
 
     def _history_snapshot(self):
         return tuple(self[fname] for fname in HISTORY_FIELDS)

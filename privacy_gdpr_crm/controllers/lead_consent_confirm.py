@@ -2,7 +2,11 @@ from odoo import http, tools
 from odoo.http import request
 from odoo.tools.misc import get_lang
 
-from odoo.addons.privacy_gdpr.controllers.consent_page import ROUTE, PrivacyConsentPage
+from odoo.addons.privacy_gdpr.controllers.consent_page import (
+    NOT_THE_PERSON,
+    ROUTE,
+    PrivacyConsentPage,
+)
 from odoo.addons.privacy_gdpr.events import request_event
 
 
@@ -15,9 +19,7 @@ class PrivacyLeadConsentConfirm(PrivacyConsentPage):
     def privacy_lead_confirm_page(self, token, **kwargs):
         rows, problem = self._lead_consents_from_token(token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person_of(rows):
-            return self._not_the_person()
+            return self._refusal(problem)
         return request.render(
             "privacy_gdpr.privacy_confirm_page",
             {
@@ -33,9 +35,7 @@ class PrivacyLeadConsentConfirm(PrivacyConsentPage):
     def privacy_lead_confirm_submit(self, token, **post):
         rows, problem = self._lead_consents_from_token(token)
         if problem:
-            return self._bad_link(problem)
-        if not self._is_the_person_of(rows):
-            return self._not_the_person()
+            return self._refusal(problem)
         rows._confirm(
             request_event(request.httprequest, "double_optin", "web_form", token)
         )
@@ -55,7 +55,11 @@ class PrivacyLeadConsentConfirm(PrivacyConsentPage):
         )
 
     def _lead_consents_from_token(self, token):
+        """The lead consents of a link, and why the visitor may not use it, as
+        :meth:`_request_from_token`."""
         rows, problem = request.env["privacy.lead.consent"]._from_token(token)
         if not problem:
             request.update_context(lang=get_lang(request.env, rows[0].lang).code)
+            if not self._is_the_person_of(rows):
+                problem = NOT_THE_PERSON
         return rows.with_env(request.env).sudo(), problem

@@ -27,34 +27,16 @@ class PrivacyMassMailController(MassMailController):
                 mailing, document_id, email, hash_token
             )
 
+    # The proof needs only the mailing: Odoo's route gets every parameter as
+    # it came, whatever its signature.
     @http.route()
-    def mailing_update_list_subscription(
-        self,
-        mailing_id=None,
-        document_id=None,
-        email=None,
-        hash_token=None,
-        lists_optin_ids=None,
-        **post,
-    ):
+    def mailing_update_list_subscription(self, mailing_id=None, **kwargs):
         with http_event(self._privacy_event(mailing_id)):
             return super().mailing_update_list_subscription(
-                mailing_id=mailing_id,
-                document_id=document_id,
-                email=email,
-                hash_token=hash_token,
-                lists_optin_ids=lists_optin_ids,
-                **post,
+                mailing_id=mailing_id, **kwargs
             )
 
     @http.route()
-    def mail_blocklist_add(
-        self, mailing_id=None, document_id=None, email=None, hash_token=None
-    ):
+    def mail_blocklist_add(self, mailing_id=None, **kwargs):
         with http_event(self._privacy_event(mailing_id)):
-            return super().mail_blocklist_add(
-                mailing_id=mailing_id,
-                document_id=document_id,
-                email=email,
-                hash_token=hash_token,
-            )
+            return super().mail_blocklist_add(mailing_id=mailing_id, **kwargs)

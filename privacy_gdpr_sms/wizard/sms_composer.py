@@ -1,5 +1,14 @@
 from odoo import api, models
 
+# The composer's fields that decide who is texted, hence who lacks a consent.
+RECIPIENT_FIELDS = (
+    "composition_mode",
+    "res_model",
+    "res_id",
+    "res_ids",
+    "number_field_name",
+)
+
 
 class SmsComposer(models.TransientModel):
     """The SMS composer asks a contact reason for recipients without consent.
@@ -57,9 +66,7 @@ class SmsComposer(models.TransientModel):
             return self.env["mail.thread"]
         return records
 
-    @api.depends(
-        "composition_mode", "res_model", "res_id", "res_ids", "number_field_name"
-    )
+    @api.depends(*RECIPIENT_FIELDS)
     def _compute_privacy_contacts(self):
         return super()._compute_privacy_contacts()
 
@@ -88,9 +95,7 @@ class SmsComposer(models.TransientModel):
         self.res_ids = repr(record_ids)
         return self
 
-    @api.depends(
-        "composition_mode", "res_model", "res_id", "res_ids", "number_field_name"
-    )
+    @api.depends(*RECIPIENT_FIELDS)
     def _compute_privacy_mass(self):
         return super()._compute_privacy_mass()
 
