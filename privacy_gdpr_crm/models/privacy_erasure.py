@@ -29,7 +29,7 @@ class PrivacyErasure(models.AbstractModel):
         """The leads of the contacts, and those sent with one of their
         addresses (a web form before the contact existed), lose the person's
         identity; their forms' proofs lose the address, IP and user agent."""
-        super()._anonymise_related(ids)
+        result = super()._anonymise_related(ids)
         self.env["crm.lead"].flush_model(["partner_id", "email_normalized"])
         lead_ids = [
             lead_id
@@ -48,7 +48,7 @@ class PrivacyErasure(models.AbstractModel):
             )
         ]
         if not lead_ids:
-            return
+            return result
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -72,3 +72,4 @@ class PrivacyErasure(models.AbstractModel):
                 lead_ids,
             )
         )
+        return result

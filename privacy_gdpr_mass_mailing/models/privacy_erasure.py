@@ -11,7 +11,7 @@ class PrivacyErasure(models.AbstractModel):
         their name and address (their subscriptions, opt-outs included, stay),
         and the traces of the mailings sent to them lose the address: the
         dossier keeps what was sent, not to which address."""
-        super()._anonymise_related(ids)
+        result = super()._anonymise_related(ids)
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
@@ -41,3 +41,4 @@ class PrivacyErasure(models.AbstractModel):
                 ids=ids,
             )
         )
+        return result

@@ -9,7 +9,7 @@ class PrivacyErasure(models.AbstractModel):
     def _anonymise_related(self, ids):
         """The mailing-list contacts with the contacts' numbers lose them, and
         the traces of the SMS sent to them lose the number."""
-        super()._anonymise_related(ids)
+        result = super()._anonymise_related(ids)
         self.env.flush_all()
         numbers = SQL(
             """
@@ -43,3 +43,4 @@ class PrivacyErasure(models.AbstractModel):
                 numbers,
             )
         )
+        return result
