@@ -16,7 +16,7 @@ OBJECTION_STATES = ("refused", "withdrawn")
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
-IDENTITY_FIELDS = (
+DOSSIER_IDENTITY_FIELDS = (
     "name",
     "email",
     "phone",
@@ -212,7 +212,9 @@ class PrivacyDossier(models.AbstractModel):
 
     @api.model
     def _identity_section(self, partner):
-        field_names = [name for name in IDENTITY_FIELDS if name in partner._fields]
+        field_names = [
+            name for name in DOSSIER_IDENTITY_FIELDS if name in partner._fields
+        ]
         values = partner.read(field_names)[0]
         return {
             "key": "identity",

@@ -2,26 +2,30 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-# The identity of a contact, emptied by the anonymisation; those a database
-# lacks (an uninstalled module's) are skipped.
-IDENTITY_FIELDS = (
-    "email",
+# The contact details a contact and a lead both name alike: emptied on both.
+CONTACT_DETAIL_FIELDS = (
     "email_normalized",
     "phone",
     "mobile",
     "phone_sanitized",
-    "privacy_phone_e164",
-    "privacy_mobile_e164",
+    "function",
     "street",
     "street2",
     "zip",
     "city",
     "state_id",
     "website",
+)
+# The identity of a contact, emptied by the anonymisation; those a database
+# lacks (an uninstalled module's) are skipped.
+IDENTITY_FIELDS = (
+    *CONTACT_DETAIL_FIELDS,
+    "email",
+    "privacy_phone_e164",
+    "privacy_mobile_e164",
     "vat",
     "company_registry",
     "company_name",
-    "function",
     "comment",
 )
 IMAGE_FIELDS = ("image_1920", "image_1024", "image_512", "image_256", "image_128")

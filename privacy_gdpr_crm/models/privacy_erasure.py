@@ -1,23 +1,15 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from odoo.addons.privacy_gdpr.models.privacy_erasure import CONTACT_DETAIL_FIELDS
+
 # What a lead holds of its person: emptied with the person's contact. The
-# company's name and the lead's own title and notes are the business's.
+# company's name, the lead's own name and its notes are the business's.
 LEAD_IDENTITY_FIELDS = (
+    *CONTACT_DETAIL_FIELDS,
     "contact_name",
     "email_from",
-    "email_normalized",
-    "phone",
-    "mobile",
-    "phone_sanitized",
-    "function",
     "title",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "website",
 )
 
 
