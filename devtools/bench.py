@@ -206,6 +206,11 @@ def report_machine(label, registry=None):
             peaks = peak_memory(cr)
     memory = ", ".join(f"{name} {mb:.0f} MB" for name, mb in peaks.items())
     print(f"{label}: load average {loadavg()}; peak RSS: {memory}", flush=True)
+    if STEP_BACKEND_PEAKS:
+        steps = ", ".join(
+            f"{name} {mb:.0f} MB" for name, mb in sorted(STEP_BACKEND_PEAKS.items())
+        )
+        print(f"{label}: PostgreSQL backend's peak RSS in each step: {steps}")
 
 
 @contextmanager
@@ -224,24 +229,51 @@ def rolled_back(registry, tables):
         cr.rollback()
 
 
+# The largest peak resident memory of the PostgreSQL backend during each step
+# measured by ``timed``, by the step's name: the backend's peak since it started
+# would include the bulk loading of the contacts, which no user runs.
+STEP_BACKEND_PEAKS = {}
+
+
+def _backend_pid(cr):
+    cr.execute("SELECT pg_backend_pid()")
+    return cr.fetchone()[0]
+
+
+def _reset_peak(pid):
+    """Bring the peak resident memory of process ``pid`` down to what it holds
+    now (the kernel's ``clear_refs``), so that the next peak read is the
+    step's; without the right to, the peak stays the process's whole life's."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
 def timed(env, step, *args):
     """Run ``step(*args)``, what was pending written before the clock starts and
-    what it leaves pending written before it stops.
+    what it leaves pending written before it stops; the backend's peak memory
+    during the step goes to ``STEP_BACKEND_PEAKS``.
 
     :return: (seconds, SQL queries, what ``step`` returned)
     """
     env.flush_all()
+    pid = _backend_pid(env.cr)
+    _reset_peak(pid)
     queries, started = env.cr.sql_log_count, time.perf_counter()
     returned = step(*args)
     env.flush_all()
-    return time.perf_counter() - started, env.cr.sql_log_count - queries, returned
+    elapsed = time.perf_counter() - started
+    peak = (_status_kb(pid, "VmHWM") or 0) / 1024
+    name = step.__name__
+    STEP_BACKEND_PEAKS[name] = max(STEP_BACKEND_PEAKS.get(name, 0), peak)
+    return elapsed, env.cr.sql_log_count - queries, returned
 
 
 def backend_cpu(cr):
     """CPU seconds used so far by the PostgreSQL process of ``cr`` (a server
     on this machine): on a shared machine, wall time says more of the others'
     load than of the work measured."""
-    cr.execute("SELECT pg_backend_pid()")
-    with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
+    with open(f"/proc/{_backend_pid(cr)}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
