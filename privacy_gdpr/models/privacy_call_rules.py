@@ -1,7 +1,6 @@
 from datetime import date
 
 from odoo import api, models
-from odoo.tools.misc import format_date
 
 # France, Code de la consommation art. L223-1 as amended by the law of
 # 30 June 2025: from this day a consumer may be called for marketing only with
@@ -22,11 +21,12 @@ class PrivacyCallRules(models.AbstractModel):
     @api.model
     def _refusals(self, reasons, partners):
         """``{reason: {partner: why}}`` of the ones of ``reasons`` that may not
-        be used to call some of ``partners``: a few queries for all of them."""
+        be used to call some of ``partners``: a query on the register for all
+        of them (what they read of ``partners``, their numbers and countries,
+        ``privacy.contact.reason._refusals`` has fetched)."""
         refusing = reasons.filtered(lambda reason: not self._may_call(reason))
         if not refusing:
             return {}
-        partners.fetch(["privacy_phone_e164", "privacy_mobile_e164"])
         refused = self._register_refusals(partners)
         for partner, why in self._fr_consumer_refusals(partners).items():
             refused.setdefault(partner, why)
@@ -65,7 +65,9 @@ class PrivacyCallRules(models.AbstractModel):
                         "%(number)s is in the Italian opposition register since "
                         "%(date)s",
                         number=number,
-                        date=format_date(self.env, registered[number]),
+                        date=self.env["privacy.contact.reason"]._day_text(
+                            registered[number]
+                        ),
                     )
                     break
         return refused
@@ -82,18 +84,24 @@ class PrivacyCallRules(models.AbstractModel):
             "a consumer in France is called only with their consent or about an "
             "ongoing contract (Code de la consommation art. L223-1)"
         )
+        # Odoo's France, by its id in Odoo's cache: reading the partners'
+        # countries for their codes would cost a query.
+        france = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.fr", raise_if_not_found=False
+        )
         return {
             partner: why
             for partner in partners
-            if not partner.commercial_partner_id.is_company and self._is_french(partner)
+            if not partner.commercial_partner_id.is_company
+            and self._is_french(partner, france)
         }
 
     @api.model
-    def _is_french(self, partner):
-        """Whether ``partner`` or its commercial partner is of France, or one
-        of its numbers is French."""
+    def _is_french(self, partner, france):
+        """Whether ``partner`` or its commercial partner is of France (the id
+        ``france``), or one of its numbers is French."""
         countries = partner.country_id | partner.commercial_partner_id.country_id
         numbers = (partner.privacy_phone_e164, partner.privacy_mobile_e164)
-        return "FR" in countries.mapped("code") or any(
+        return france in countries.ids or any(
             number and number.startswith(FR_PREFIX) for number in numbers
         )

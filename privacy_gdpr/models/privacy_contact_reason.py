@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools.misc import format_date
 
-from ..channels import CHANNEL_FIELDS
+from ..channels import CHANNEL_FIELDS, LOGGED_CHANNELS
 from ..exceptions import PrivacyReasonRefused, PrivacyReasonRequired
 
 LEGAL_BASES = [
@@ -119,7 +119,23 @@ class PrivacyContactReason(models.Model):
     # Which people a reason may be used for
     # ------------------------------------------------------------
 
-    def _refusals(self, partners, channel):
+    @api.model
+    def _active_reasons(self):
+        """The active reasons, with what the rules of :meth:`_refusals` read of
+        them: one query for their columns, one for their countries."""
+        return self.search_fetch(
+            [("active", "=", True)],
+            [
+                "code",
+                "legal_basis",
+                "is_marketing",
+                "condition",
+                "country_ids",
+                *(CHANNEL_FIELDS[channel] for channel, _label in LOGGED_CHANNELS),
+            ],
+        )
+
+    def _refusals(self, partners, channel, objections=None):
         """Which of ``partners`` each reason of ``self`` may not be used for on
         ``channel``, and why: the one decision, for the checks at sending, the
         reasons offered by the dialogs and the telephony API.
@@ -128,18 +144,32 @@ class PrivacyContactReason(models.Model):
         all the partners in a few queries, for all the reasons at once.
 
         :param channel: a logged channel (email, sms, call)
+        :param objections: the objections of ``partners`` on ``channel``
+            (``privacy.partner.consent._objections``) when the caller has read
+            them already; else they are read if a reason needs them
         :return: ``{reason: {partner: why}}`` with every reason of ``self``;
             a reason whose dict is empty may be used for all of ``partners``
         """
         refusals = {reason: {} for reason in self}
         if not partners:
             return refusals
-        # What the rules read of the people and their companies, without the
-        # other columns of res_partner that reading one field would fetch.
-        partners.fetch(["country_id", "commercial_partner_id"])
-        partners.commercial_partner_id.fetch(["country_id", "is_company"])
+        # What the rules read of the people and their companies, in one query
+        # (and one for the companies of contacts), without the other columns
+        # of res_partner that reading one field would fetch.
+        partners.fetch(
+            [
+                "country_id",
+                "commercial_partner_id",
+                "is_company",
+                "privacy_phone_e164",
+                "privacy_mobile_e164",
+            ]
+        )
+        # Fetching what is cached already would still check the record rules
+        # on it: only the companies of contacts are fetched.
+        (partners.commercial_partner_id - partners).fetch(["country_id", "is_company"])
         for rule in self._refusal_rules():
-            for reason, refused in rule(partners, channel).items():
+            for reason, refused in rule(partners, channel, objections).items():
                 for partner, why in refused.items():
                     # The first rule that refuses says why.
                     refusals[reason].setdefault(partner, why)
@@ -147,9 +177,10 @@ class PrivacyContactReason(models.Model):
 
     def _refusal_rules(self):
         """The rules of :meth:`_refusals`, in order: methods of the reasons
-        ``self`` taking ``(partners, channel)`` and returning ``{reason:
-        {partner: why}}`` for the reasons that refuse some partners. Add a rule
-        by extending this list."""
+        ``self`` taking ``(partners, channel, objections)`` (``objections``:
+        see :meth:`_refusals`) and returning ``{reason: {partner: why}}`` for
+        the reasons that refuse some partners. Add a rule by extending this
+        list."""
         return [
             self._refuse_channel,
             self._refuse_country,
@@ -165,6 +196,13 @@ class PrivacyContactReason(models.Model):
         return dict(field._description_selection(self.env))[channel]
 
     @api.model
+    def _day_text(self, day):
+        """``day`` written for the texts of the refusals, in their language:
+        the context's, English without one (the user's would be read for the
+        date alone)."""
+        return format_date(self.env, day, lang_code=self.env.lang or "en_US")
+
+    @api.model
     def _partner_countries(self, partners):
         """``{partner: country}``: the partner's own, else its company's."""
         return {
@@ -172,7 +210,7 @@ class PrivacyContactReason(models.Model):
             for partner in partners
         }
 
-    def _refuse_channel(self, partners, channel):
+    def _refuse_channel(self, partners, channel, objections):
         why = self.env._(
             "the reason is not used for %(channel)s",
             channel=self._channel_label(channel),
@@ -183,25 +221,34 @@ class PrivacyContactReason(models.Model):
             if not reason[CHANNEL_FIELDS[channel]]
         }
 
-    def _refuse_country(self, partners, channel):
+    def _refuse_country(self, partners, channel, objections):
         restricted = self.filtered("country_ids")
         if not restricted:
             return {}
         countries = self._partner_countries(partners)
+        refused = {
+            reason: {
+                partner: country
+                for partner, country in countries.items()
+                if country not in reason.country_ids
+            }
+            for reason in restricted
+        }
+        # The names of the countries refused only: reading them costs a query.
         whys = {
             country: self.env._(
                 "the reason is not used in %(country)s",
                 country=country.name or self.env._("an unknown country"),
             )
-            for country in set(countries.values())
+            for country in {
+                country
+                for by_partner in refused.values()
+                for country in by_partner.values()
+            }
         }
         return {
-            reason: {
-                partner: whys[country]
-                for partner, country in countries.items()
-                if country not in reason.country_ids
-            }
-            for reason in restricted
+            reason: {partner: whys[country] for partner, country in by_partner.items()}
+            for reason, by_partner in refused.items()
         }
 
     def _overrides_objection(self):
@@ -210,21 +257,27 @@ class PrivacyContactReason(models.Model):
         self.ensure_one()
         return not self.is_marketing and self.legal_basis in OBJECTION_PROOF_BASES
 
-    def _refuse_after_objection(self, partners, channel):
+    def _refuse_after_objection(self, partners, channel, objections):
         refusing = self.filtered(lambda reason: not reason._overrides_objection())
         if not refusing:
             return {}
+        texts = self._objection_texts(partners, channel, objections)
         refused = {
             partner: self.env._("objected: %(answers)s", answers=answers)
-            for partner, answers in self._objection_texts(partners, channel).items()
+            for partner, answers in texts.items()
         }
         return dict.fromkeys(refusing, refused) if refused else {}
 
     @api.model
-    def _objection_texts(self, partners, channel):
+    def _objection_texts(self, partners, channel, objections=None):
         """``{partner: text}`` of the ones of ``partners`` who objected on
-        ``channel``: what they refused or withdrew, and since when."""
+        ``channel``: what they refused or withdrew, and since when.
+
+        :param objections: their objections (``_objections``), when read already
+        """
         Consent = self.env["privacy.partner.consent"]
+        if objections is None:
+            objections = Consent._objections(partners, channel)
         states = dict(Consent._fields["state"]._description_selection(self.env))
         return {
             partner: ", ".join(
@@ -232,13 +285,11 @@ class PrivacyContactReason(models.Model):
                     "%(type)s %(state)s on %(date)s",
                     type=consent.type_id.name,
                     state=states[consent.state].lower(),
-                    date=format_date(self.env, consent._objection_day()),
+                    date=self._day_text(consent._objection_day()),
                 )
                 for consent in consents
             )
-            for partner, consents in Consent._objections(partners, channel)
-            .grouped("partner_id")
-            .items()
+            for partner, consents in objections.grouped("partner_id").items()
         }
 
     @api.model
@@ -285,18 +336,18 @@ class PrivacyContactReason(models.Model):
         ids = set(customers.commercial_partner_id.ids)
         return partners.filtered(lambda p: p.commercial_partner_id.id in ids)
 
-    def _refuse_not_customer(self, partners, channel):
+    def _refuse_not_customer(self, partners, channel, objections):
         checking = self.filtered(lambda r: r.condition == "recent_customer")
         if not checking:
             return {}
         refused = partners - self._recent_customers(partners)
         why = self.env._(
             "no confirmed order nor posted customer invoice since %(date)s",
-            date=format_date(self.env, self._customer_since()),
+            date=self._day_text(self._customer_since()),
         )
         return dict.fromkeys(checking, dict.fromkeys(refused, why))
 
-    def _refuse_not_business(self, partners, channel):
+    def _refuse_not_business(self, partners, channel, objections):
         checking = self.filtered(lambda r: r.condition == "business")
         if not checking:
             return {}
@@ -320,7 +371,7 @@ class PrivacyContactReason(models.Model):
                     refused.setdefault(partner, why)
         return dict.fromkeys(checking, refused)
 
-    def _refuse_by_call_rules(self, partners, channel):
+    def _refuse_by_call_rules(self, partners, channel, objections):
         """National rules on calls (``privacy.call.rules``): the Italian
         opposition register, consumers in France."""
         if channel != "call":
@@ -332,7 +383,7 @@ class PrivacyContactReason(models.Model):
         """The active reasons that may be used for all of ``partners`` on
         ``channel``, and for people who are not contacts yet when
         ``strangers``."""
-        reasons = self.search([("active", "=", True)])
+        reasons = self._active_reasons()
         refusals = reasons._refusals(partners, channel)
         return reasons.filtered(
             lambda reason: (

@@ -339,9 +339,9 @@ class PrivacyTelephony(models.AbstractModel):
                 }
             )
         if channel in dict(LOGGED_CHANNELS):
-            Reason = self.env["privacy.contact.reason"]
-            reasons = Reason.search([("active", "=", True)])
-            for reason, refused in reasons._refusals(partners, channel).items():
+            reasons = self.env["privacy.contact.reason"]._active_reasons()
+            refusals = reasons._refusals(partners, channel, objections)
+            for reason, refused in refusals.items():
                 for partner in partners - self.env["res.partner"].union(*refused):
                     details[partner.id]["reasons"].append(reason.code)
         return details

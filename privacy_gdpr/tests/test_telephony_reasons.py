@@ -95,6 +95,48 @@ class TestTelephonyReasons(TelephonyReasonCase):
         self.assertEqual(answer["reasons"], [])
         self.assertEqual(answer["partners"][0]["reasons"], [])
 
+    def test_check_needing_a_reason_costs_a_few_queries(self):
+        """Whatever the reasons and their rules, a person without a valid
+        consent is answered in a few queries: the lookup, the objections (and
+        their types), the reasons and their countries, the people (and the
+        record rules' companies), the opposition register, and the recent
+        customers when an addon of documents says who they are. A query per
+        reason or per rule would make more."""
+        Reason = self.env["privacy.contact.reason"]
+        since = Reason._customer_since()
+        customers = 1 if Reason._recent_customer_domains(since) else 0
+
+        def count_queries(phone):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            answer = self.service.check_contact(channel="call", phone=phone)
+            return self.env.cr.sql_log_count - before, answer
+
+        count_queries(FR_NUMBER)  # warm the caches of the registry
+        objected, answer = count_queries(FR_NUMBER)
+        self.assertEqual(answer["partners"][0]["objections"][0]["state"], "withdrawn")
+        self.assertEqual(set(answer["reasons"]), OVERRIDING)
+        self.assertEqual(objected, 8 + customers)
+        queries, answer = count_queries(IT_MOBILE)
+        self.assertEqual(answer["partners"][0]["objections"], [])
+        self.assertEqual(queries, 7 + customers)
+        # More reasons, of every rule, cost no more queries.
+        Reason.create(
+            [
+                {
+                    "name": f"Reason {condition} {index}",
+                    "code": f"R_{condition.upper()}_{index}",
+                    "legal_basis": "legal_obligation",
+                    "condition": condition,
+                    "country_ids": [(6, 0, self.it.ids)] if index else [],
+                }
+                for condition in ("none", "recent_customer", "business")
+                for index in range(3)
+            ]
+        )
+        self.env.flush_all()
+        self.assertEqual(count_queries(IT_MOBILE)[0], queries)
+
     def test_log_refuses_a_reason_the_objection_excludes(self):
         Log = self.env["privacy.contact.log"].sudo()
         before = Log.search_count([])
