@@ -1,3 +1,8 @@
+import filecmp
+import hashlib
+import os
+import shutil
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -15,6 +20,63 @@ class IrAttachment(models.Model):
         if self.env.context.get("privacy_no_index"):
             return False
         return super()._index(bin_data, file_type, checksum=checksum)
+
+    @api.model
+    def _create_from_file(self, path, vals):
+        """Create an attachment of ``vals`` holding the file at ``path``, which
+        is moved into the filestore (``path`` may be gone afterwards).
+
+        Odoo stores a content given in memory (``raw``): for an export of the
+        whole base, the worker would hold the file's size once more. When
+        attachments are kept in the database, or another content is stored
+        under the same checksum, Odoo's own way decides.
+        """
+        stored = self._storage() == "file" and self._move_to_filestore(path)
+        if not stored:
+            with open(path, "rb") as file:
+                return self.create({**vals, "raw": file.read()})
+        attachment = self.create(vals)
+        attachment.flush_recordset()
+        # Odoo's create and write drop these fields, computed from the content.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE ir_attachment
+                   SET store_fname = %s, checksum = %s, file_size = %s
+                 WHERE id = %s
+                """,
+                *stored,
+                attachment.id,
+            )
+        )
+        attachment.invalidate_recordset(
+            ["store_fname", "checksum", "file_size", "raw", "datas", "db_datas"]
+        )
+        return attachment
+
+    @api.model
+    def _move_to_filestore(self, path):
+        """Store the file at ``path`` as Odoo stores a file: under its SHA-1
+        (read in chunks), listed for the filestore's garbage collection in case
+        the transaction is rolled back; an equal file already stored is shared.
+
+        :return: ``(store_fname, checksum, file_size)``, or None when another
+            content is stored under that checksum
+        """
+        with open(path, "rb") as file:
+            checksum = hashlib.file_digest(file, "sha1").hexdigest()
+        fname = f"{checksum[:2]}/{checksum}"
+        full_path = self._full_path(fname)
+        file_size = os.path.getsize(path)
+        if os.path.exists(full_path):
+            if not filecmp.cmp(path, full_path, shallow=False):
+                return None
+        else:
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            # Listed before the move: a copy interrupted halfway is collected too.
+            self._mark_for_gc(fname)
+            shutil.move(path, full_path)
+        return fname, checksum, file_size
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

@@ -271,25 +271,23 @@ class PrivacyConsentExport(models.Model):
             with tempfile.TemporaryDirectory(prefix="privacy_export_") as tmpdir:
                 path = os.path.join(tmpdir, f"export.{export.file_format}")
                 row_count = as_requester._write_file(path)
-                with open(path, "rb") as file:
-                    raw = file.read()
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .with_context(privacy_no_index=True)
-                .create(
-                    {
-                        "name": export._file_name(),
-                        "raw": raw,
-                        "res_model": self._name,
-                        "res_id": export.id,
-                        "mimetype": "text/csv"
-                        if export.file_format == "csv"
-                        else "application/vnd.openxmlformats-officedocument"
-                        ".spreadsheetml.sheet",
-                    }
+                attachment = (
+                    self.env["ir.attachment"]
+                    .sudo()
+                    .with_context(privacy_no_index=True)
+                    ._create_from_file(
+                        path,
+                        {
+                            "name": export._file_name(),
+                            "res_model": self._name,
+                            "res_id": export.id,
+                            "mimetype": "text/csv"
+                            if export.file_format == "csv"
+                            else "application/vnd.openxmlformats-officedocument"
+                            ".spreadsheetml.sheet",
+                        },
+                    )
                 )
-            )
             export.sudo().write(
                 {
                     "state": "done",

@@ -43,6 +43,11 @@ class TestConsentExpiry(PrivacyRequestCase):
         self.assertEqual(history.partner_id, self.partner_2)
         self.assertEqual(history.date_given, expiring.date_given)
         self.assertEqual(history.note, "Expired on its expiry date")
+        self.assertEqual(
+            (history.source, history.type_id, history.method, history.company_id),
+            ("expiry", self.type_newsletter, expiring.method, expiring.company_id),
+        )
+        self.assertFalse(history.user_id, "nobody recorded the expiry")
         self.assertFalse(
             self.partner_2._privacy_check("mass_mailing")[self.partner_2.id]["allowed"]
         )

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 from datetime import datetime, timedelta
 
@@ -139,14 +140,9 @@ class TestConsentExport(PrivacyCase):
         # Text that looks like a formula stays text.
         self.assertEqual(sheet.cell(row=2, column=4).data_type, "s")
 
-    def test_csv_cell_by_cell(self):
-        export = self.export("csv")
-        self.assertTrue(export.attachment_id.name.endswith(".csv"))
-        self.assertEqual(export.attachment_id.mimetype, "text/csv")
-        rows = self.csv_rows(export)
-        self.assertEqual(rows[0], self.header)
-        self.assertEqual(
-            rows[1],
+    def csv_expected_rows(self):
+        return [
+            self.header,
             [
                 "Camille Durand",
                 "Société Durand",
@@ -166,14 +162,53 @@ class TestConsentExport(PrivacyCase):
                 "2025-01-10 09:30:00",
                 "2025-01-11 18:45:05",
             ],
-        )
-        self.assertEqual(
-            rows[2],
             ["Giulia Rossi", "", "giulia@example.it", "", "", "English (US)"]
             + ["No answer (refused)", "", "", ""] * 2
             + ["", ""],
+        ]
+
+    def test_csv_cell_by_cell(self):
+        export = self.export("csv")
+        self.assertTrue(export.attachment_id.name.endswith(".csv"))
+        self.assertEqual(export.attachment_id.mimetype, "text/csv")
+        self.assertEqual(self.csv_rows(export), self.csv_expected_rows())
+
+    def expected_csv_file(self):
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows(self.csv_expected_rows())
+        return BOM + text.getvalue().encode("utf-8")
+
+    def test_csv_file_stored_in_the_filestore_as_written(self):
+        # The file goes to the filestore without being read into memory: the
+        # attachment must still describe it as Odoo would have.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "ir_attachment.location", "file"
         )
-        self.assertEqual(len(rows), 3)
+        attachment = self.export("csv").sudo().attachment_id
+        content = self.expected_csv_file()
+        self.assertEqual(attachment.raw, content)
+        self.assertEqual(attachment.checksum, hashlib.sha1(content).hexdigest())
+        self.assertEqual(attachment.file_size, len(content))
+        self.assertEqual(
+            attachment.store_fname, f"{attachment.checksum[:2]}/{attachment.checksum}"
+        )
+        self.assertFalse(attachment.db_datas)
+        with open(attachment._full_path(attachment.store_fname), "rb") as file:
+            self.assertEqual(file.read(), content)
+        # The same file again is stored once, for both attachments.
+        again = self.export("csv").sudo().attachment_id
+        self.assertNotEqual(again, attachment)
+        self.assertEqual(again.store_fname, attachment.store_fname)
+        self.assertEqual(again.raw, content)
+
+    def test_csv_file_stored_in_the_database(self):
+        self.env["ir.config_parameter"].sudo().set_param("ir_attachment.location", "db")
+        attachment = self.export("csv").sudo().attachment_id
+        content = self.expected_csv_file()
+        self.assertFalse(attachment.store_fname)
+        self.assertEqual(attachment.db_datas, content)
+        self.assertEqual(attachment.checksum, hashlib.sha1(content).hexdigest())
+        self.assertEqual(attachment.file_size, len(content))
 
     def test_headers_and_labels_in_french_for_a_french_user(self):
         self.env["res.lang"]._activate_lang("fr_FR")
