@@ -214,40 +214,53 @@ class MailingMailing(models.Model):
             ):
                 mailing.privacy_no_consent_count = 0
                 continue
+            no_consent = mailing._privacy_without_consent_query(
+                mailing._privacy_recipient_ids()
+            )
             [(mailing.privacy_no_consent_count,)] = self.env.execute_query(
-                SQL(
-                    "SELECT COUNT(*) FROM (%s) AS no_consent",
-                    mailing._privacy_no_consent_ids(),
-                )
+                no_consent.select(SQL("COUNT(*)"))
             )
 
-    def _privacy_no_consent_ids(self):
-        """The ids of the recipients Odoo counts (and would send to) that lack
-        a valid consent today, as a query: the form's counter counts them;
-        completing the mailing cancels them.
-
-        The recipients are read first, then given back as one array: PostgreSQL
-        knows their number from it (it guesses badly from Odoo's "not
-        blocklisted" condition) and checks their consents by index probes for
-        a few, by one hash join for many: linear in the recipients, whatever
-        the size of the base."""
+    def _privacy_recipient_ids(self):
+        """The ids of the recipients Odoo counts (and would send to), whatever
+        their consent: Odoo's own search, A/B sampling aside."""
         Target = self.env[self.mailing_model_real]
-        recipients = Target._search(
-            expression.AND(
-                [self._get_recipients_domain(), self._privacy_reachable_domain()]
+        recipients = Target._search(self._get_recipients_domain())
+        return [res_id for (res_id,) in self.env.execute_query(recipients.select())]
+
+    def _privacy_without_consent_query(self, res_ids):
+        """The records among ``res_ids`` (archived ones included) that lack a
+        valid consent today and that Odoo would not cancel itself, as a query
+        on the target model: the form's counter counts them, the sending
+        leaves them out, the completion cancels them.
+
+        The ids are given as one array, each checked by a correlated NOT
+        EXISTS on the consenting records, rather than taken away from the set
+        of all consenting records: PostgreSQL knows the number of recipients
+        from the array (it guesses badly from Odoo's "not blocklisted"
+        condition) and runs the NOT EXISTS as an anti-join, index probes for a
+        few recipients and one hash join for many, so that the cost follows
+        the recipients, not the size of the base. An array literal, since
+        PostgreSQL reads 100,000 ids from it several times faster than from an
+        IN list of as many constants.
+        """
+        self.ensure_one()
+        Target = self.env[self.mailing_model_real].with_context(active_test=False)
+        query = Target._search(self._privacy_reachable_domain())
+        recipient_id = SQL.identifier(query.table, "id")
+        query.add_where(
+            SQL(
+                "%s = ANY(%s::int[])",
+                recipient_id,
+                "{" + ",".join(map(str, map(int, res_ids))) + "}",
             )
         )
-        ids = [row[0] for row in self.env.execute_query(recipients.select())]
         consenting = self._privacy_consenting_query()
         consenting.add_where(
-            SQL("%s = recipient.id", SQL.identifier(consenting.table, "id"))
+            SQL("%s = %s", SQL.identifier(consenting.table, "id"), recipient_id)
         )
-        return SQL(
-            "SELECT recipient.id FROM unnest(%s::int[]) AS recipient(id)"
-            " WHERE NOT EXISTS %s",
-            "{" + ",".join(map(str, ids)) + "}",
-            consenting.subselect(SQL("1")),
-        )
+        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
+        return query
 
     @api.depends("mailing_model_real", "mailing_type", "user_id")
     @api.depends_context("company")
@@ -401,16 +414,14 @@ class MailingMailing(models.Model):
         consent", in one statement (the rule of the form's counter, so the
         counter read before sending equals these traces)."""
         self.ensure_one()
-        Target = self.env[self.mailing_model_real].with_context(active_test=False)
-        query = Target._search([])
+        query = self._privacy_without_consent_query(self._privacy_recipient_ids())
         query.add_where(
             SQL(
-                "%s IN (%s EXCEPT SELECT res_id FROM mailing_trace "
-                "WHERE mass_mailing_id = %s AND model = %s)",
-                SQL.identifier(query.table, "id"),
-                self._privacy_no_consent_ids(),
+                "NOT EXISTS (SELECT 1 FROM mailing_trace WHERE mass_mailing_id = %s"
+                " AND model = %s AND res_id = %s)",
                 self.id,
                 self.mailing_model_real,
+                SQL.identifier(query.table, "id"),
             )
         )
         self._privacy_insert_cancelled_traces(query)
@@ -418,35 +429,17 @@ class MailingMailing(models.Model):
     def _privacy_cancel_without_consent(self, res_ids):
         """Cancel the recipients among ``res_ids`` that lack a valid consent today,
         each with a trace of failure type "No valid consent", in one statement.
+        Given ids are cancelled even archived.
 
         :return: the other ids, in their order
         """
         self.ensure_one()
         mailing = self.sudo()
-        Target = mailing.env[mailing.mailing_model_real]
-        # Given ids are cancelled even archived; the consent rule itself keeps
-        # Odoo's defaults (active partners only).
-        query = Target.with_context(active_test=False)._search(
-            mailing._privacy_reachable_domain()
-        )
-        # One array literal: PostgreSQL reads 100,000 ids from it several times
-        # faster than from an IN list of as many constants.
-        id_array = "{" + ",".join(map(str, map(int, res_ids))) + "}"
-        query.add_where(
-            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
-        )
-        # A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
-        # probes for a few recipients, one hash join for many.
-        consenting = mailing._privacy_consenting_query()
-        consenting.add_where(
-            SQL(
-                "%s = %s",
-                SQL.identifier(consenting.table, "id"),
-                SQL.identifier(query.table, "id"),
+        cancelled = set(
+            mailing._privacy_insert_cancelled_traces(
+                mailing._privacy_without_consent_query(res_ids)
             )
         )
-        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
-        cancelled = set(self._privacy_insert_cancelled_traces(query))
         if not cancelled:
             return res_ids
         return [res_id for res_id in res_ids if res_id not in cancelled]
