@@ -221,11 +221,27 @@ class MailingMailing(models.Model):
                 no_consent.select(SQL("COUNT(*)"))
             )
 
-    def _privacy_recipient_ids(self):
+    def _privacy_recipient_ids(self, untraced=False):
         """The ids of the recipients Odoo counts (and would send to), whatever
-        their consent: Odoo's own search, A/B sampling aside."""
+        their consent: Odoo's own search, A/B sampling aside.
+
+        :param untraced: only those without a trace of this mailing yet
+        """
         Target = self.env[self.mailing_model_real]
         recipients = Target._search(self._get_recipients_domain())
+        if untraced:
+            self.env["mailing.trace"].flush_model(
+                ["mass_mailing_id", "model", "res_id"]
+            )
+            recipients.add_where(
+                SQL(
+                    "NOT EXISTS (SELECT 1 FROM mailing_trace WHERE"
+                    " mass_mailing_id = %s AND model = %s AND res_id = %s)",
+                    self.id,
+                    self.mailing_model_real,
+                    SQL.identifier(recipients.table, "id"),
+                )
+            )
         return [res_id for (res_id,) in self.env.execute_query(recipients.select())]
 
     def _privacy_without_consent_query(self, res_ids):
@@ -339,29 +355,16 @@ class MailingMailing(models.Model):
     def _get_recipients(self):
         # Every sending path asks here through _get_remaining_recipients (the
         # queue, "Send now", SMS): the recipients without a valid consent today
-        # are left out by the search itself, which PostgreSQL answers with one
-        # more semi-join (and fewer ids to read and to look up in the traces).
-        # Those Odoo cancels itself (no address, blocklisted) stay for Odoo.
-        # An A/B sample is drawn among all recipients, then filtered (below).
+        # are left out of Odoo's own search, by one more query over its ids
+        # (fewer ids then to look up in the traces). Those Odoo cancels itself
+        # (no address, blocklisted) stay for Odoo. An A/B sample is drawn
+        # among all recipients, then filtered (in _get_remaining_recipients).
+        res_ids = super()._get_recipients()
         if not self._privacy_filters_recipients() or self._privacy_samples_recipients():
-            return super()._get_recipients()
-        domain = expression.AND(
-            [
-                self._get_recipients_domain(),
-                expression.OR(
-                    [
-                        self._privacy_consent_domain(),
-                        [
-                            expression.NOT_OPERATOR,
-                            *expression.normalize_domain(
-                                self._privacy_reachable_domain()
-                            ),
-                        ],
-                    ]
-                ),
-            ]
-        )
-        return self.env[self.mailing_model_real].search(domain).ids
+            return res_ids
+        no_consent = self._privacy_without_consent_query(res_ids)
+        left_out = {res_id for (res_id,) in self.env.execute_query(no_consent.select())}
+        return [res_id for res_id in res_ids if res_id not in left_out]
 
     def _get_remaining_recipients(self):
         res_ids = super()._get_remaining_recipients()
@@ -414,17 +417,14 @@ class MailingMailing(models.Model):
         consent", in one statement (the rule of the form's counter, so the
         counter read before sending equals these traces)."""
         self.ensure_one()
-        query = self._privacy_without_consent_query(self._privacy_recipient_ids())
-        query.add_where(
-            SQL(
-                "NOT EXISTS (SELECT 1 FROM mailing_trace WHERE mass_mailing_id = %s"
-                " AND model = %s AND res_id = %s)",
-                self.id,
-                self.mailing_model_real,
-                SQL.identifier(query.table, "id"),
+        # The traces are looked up while reading the recipients, not in the
+        # INSERT: there, a plan probing mailing_trace for each row would also
+        # scan the rows the statement has just written.
+        self._privacy_insert_cancelled_traces(
+            self._privacy_without_consent_query(
+                self._privacy_recipient_ids(untraced=True)
             )
         )
-        self._privacy_insert_cancelled_traces(query)
 
     def _privacy_cancel_without_consent(self, res_ids):
         """Cancel the recipients among ``res_ids`` that lack a valid consent today,
