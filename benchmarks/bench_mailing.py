@@ -13,8 +13,8 @@ of them. QUEUING is what the mass mailing queue does for a mailing until its
 first batch of e-mails exists:
 
 1. ``mailing._get_remaining_recipients()``: the recipients left to send to;
-   switch on, the search itself leaves out the recipients without a valid
-   consent (one more semi-join in Odoo's query);
+   switch on, one more query over the ids of Odoo's search leaves out those
+   without a valid consent;
 2. ``mailing.action_send_mail(first_batch)``: Odoo's composer renders the first
    ``mail.batch_size`` (50) remaining recipients into queued ``mail.mail``
    records with their traces. Nothing is sent (the force-send limit is 0, as for

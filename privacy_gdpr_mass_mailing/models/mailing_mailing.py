@@ -214,40 +214,69 @@ class MailingMailing(models.Model):
             ):
                 mailing.privacy_no_consent_count = 0
                 continue
+            no_consent = mailing._privacy_without_consent_query(
+                mailing._privacy_recipient_ids()
+            )
             [(mailing.privacy_no_consent_count,)] = self.env.execute_query(
+                no_consent.select(SQL("COUNT(*)"))
+            )
+
+    def _privacy_recipient_ids(self, untraced=False):
+        """The ids of the recipients Odoo counts (and would send to), whatever
+        their consent: Odoo's own search, A/B sampling aside.
+
+        :param untraced: only those without a trace of this mailing yet
+        """
+        Target = self.env[self.mailing_model_real]
+        recipients = Target._search(self._get_recipients_domain())
+        if untraced:
+            self.env["mailing.trace"].flush_model(
+                ["mass_mailing_id", "model", "res_id"]
+            )
+            recipients.add_where(
                 SQL(
-                    "SELECT COUNT(*) FROM (%s) AS no_consent",
-                    mailing._privacy_no_consent_ids(),
+                    "NOT EXISTS (SELECT 1 FROM mailing_trace WHERE"
+                    " mass_mailing_id = %s AND model = %s AND res_id = %s)",
+                    self.id,
+                    self.mailing_model_real,
+                    SQL.identifier(recipients.table, "id"),
                 )
             )
+        return [res_id for (res_id,) in self.env.execute_query(recipients.select())]
 
-    def _privacy_no_consent_ids(self):
-        """The ids of the recipients Odoo counts (and would send to) that lack
-        a valid consent today, as a query: the form's counter counts them;
-        completing the mailing cancels them.
+    def _privacy_without_consent_query(self, res_ids):
+        """The records among ``res_ids`` (archived ones included) that lack a
+        valid consent today and that Odoo would not cancel itself, as a query
+        on the target model: the form's counter counts them, the sending
+        leaves them out, the completion cancels them.
 
-        The recipients are read first, then given back as one array: PostgreSQL
-        knows their number from it (it guesses badly from Odoo's "not
-        blocklisted" condition) and checks their consents by index probes for
-        a few, by one hash join for many: linear in the recipients, whatever
-        the size of the base."""
-        Target = self.env[self.mailing_model_real]
-        recipients = Target._search(
-            expression.AND(
-                [self._get_recipients_domain(), self._privacy_reachable_domain()]
+        The ids are given as one array, each checked by a correlated NOT
+        EXISTS on the consenting records, rather than taken away from the set
+        of all consenting records: PostgreSQL knows the number of recipients
+        from the array (it guesses badly from Odoo's "not blocklisted"
+        condition) and runs the NOT EXISTS as an anti-join, index probes for a
+        few recipients and one hash join for many, so that the cost follows
+        the recipients, not the size of the base. An array literal, since
+        PostgreSQL reads 100,000 ids from it several times faster than from an
+        IN list of as many constants.
+        """
+        self.ensure_one()
+        Target = self.env[self.mailing_model_real].with_context(active_test=False)
+        query = Target._search(self._privacy_reachable_domain())
+        recipient_id = SQL.identifier(query.table, "id")
+        query.add_where(
+            SQL(
+                "%s = ANY(%s::int[])",
+                recipient_id,
+                "{" + ",".join(map(str, map(int, res_ids))) + "}",
             )
         )
-        ids = [row[0] for row in self.env.execute_query(recipients.select())]
         consenting = self._privacy_consenting_query()
         consenting.add_where(
-            SQL("%s = recipient.id", SQL.identifier(consenting.table, "id"))
+            SQL("%s = %s", SQL.identifier(consenting.table, "id"), recipient_id)
         )
-        return SQL(
-            "SELECT recipient.id FROM unnest(%s::int[]) AS recipient(id)"
-            " WHERE NOT EXISTS %s",
-            "{" + ",".join(map(str, ids)) + "}",
-            consenting.subselect(SQL("1")),
-        )
+        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
+        return query
 
     @api.depends("mailing_model_real", "mailing_type", "user_id")
     @api.depends_context("company")
@@ -326,29 +355,16 @@ class MailingMailing(models.Model):
     def _get_recipients(self):
         # Every sending path asks here through _get_remaining_recipients (the
         # queue, "Send now", SMS): the recipients without a valid consent today
-        # are left out by the search itself, which PostgreSQL answers with one
-        # more semi-join (and fewer ids to read and to look up in the traces).
-        # Those Odoo cancels itself (no address, blocklisted) stay for Odoo.
-        # An A/B sample is drawn among all recipients, then filtered (below).
+        # are left out of Odoo's own search, by one more query over its ids
+        # (fewer ids then to look up in the traces). Those Odoo cancels itself
+        # (no address, blocklisted) stay for Odoo. An A/B sample is drawn
+        # among all recipients, then filtered (in _get_remaining_recipients).
+        res_ids = super()._get_recipients()
         if not self._privacy_filters_recipients() or self._privacy_samples_recipients():
-            return super()._get_recipients()
-        domain = expression.AND(
-            [
-                self._get_recipients_domain(),
-                expression.OR(
-                    [
-                        self._privacy_consent_domain(),
-                        [
-                            expression.NOT_OPERATOR,
-                            *expression.normalize_domain(
-                                self._privacy_reachable_domain()
-                            ),
-                        ],
-                    ]
-                ),
-            ]
-        )
-        return self.env[self.mailing_model_real].search(domain).ids
+            return res_ids
+        no_consent = self._privacy_without_consent_query(res_ids)
+        left_out = {res_id for (res_id,) in self.env.execute_query(no_consent.select())}
+        return [res_id for res_id in res_ids if res_id not in left_out]
 
     def _get_remaining_recipients(self):
         res_ids = super()._get_remaining_recipients()
@@ -401,52 +417,29 @@ class MailingMailing(models.Model):
         consent", in one statement (the rule of the form's counter, so the
         counter read before sending equals these traces)."""
         self.ensure_one()
-        Target = self.env[self.mailing_model_real].with_context(active_test=False)
-        query = Target._search([])
-        query.add_where(
-            SQL(
-                "%s IN (%s EXCEPT SELECT res_id FROM mailing_trace "
-                "WHERE mass_mailing_id = %s AND model = %s)",
-                SQL.identifier(query.table, "id"),
-                self._privacy_no_consent_ids(),
-                self.id,
-                self.mailing_model_real,
+        # The traces are looked up while reading the recipients, not in the
+        # INSERT: there, a plan probing mailing_trace for each row would also
+        # scan the rows the statement has just written.
+        self._privacy_insert_cancelled_traces(
+            self._privacy_without_consent_query(
+                self._privacy_recipient_ids(untraced=True)
             )
         )
-        self._privacy_insert_cancelled_traces(query)
 
     def _privacy_cancel_without_consent(self, res_ids):
         """Cancel the recipients among ``res_ids`` that lack a valid consent today,
         each with a trace of failure type "No valid consent", in one statement.
+        Given ids are cancelled even archived.
 
         :return: the other ids, in their order
         """
         self.ensure_one()
         mailing = self.sudo()
-        Target = mailing.env[mailing.mailing_model_real]
-        # Given ids are cancelled even archived; the consent rule itself keeps
-        # Odoo's defaults (active partners only).
-        query = Target.with_context(active_test=False)._search(
-            mailing._privacy_reachable_domain()
-        )
-        # One array literal: PostgreSQL reads 100,000 ids from it several times
-        # faster than from an IN list of as many constants.
-        id_array = "{" + ",".join(map(str, map(int, res_ids))) + "}"
-        query.add_where(
-            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "id"), id_array)
-        )
-        # A correlated NOT EXISTS, which PostgreSQL runs as an anti-join: index
-        # probes for a few recipients, one hash join for many.
-        consenting = mailing._privacy_consenting_query()
-        consenting.add_where(
-            SQL(
-                "%s = %s",
-                SQL.identifier(consenting.table, "id"),
-                SQL.identifier(query.table, "id"),
+        cancelled = set(
+            mailing._privacy_insert_cancelled_traces(
+                mailing._privacy_without_consent_query(res_ids)
             )
         )
-        query.add_where(SQL("NOT EXISTS %s", consenting.subselect(SQL("1"))))
-        cancelled = set(self._privacy_insert_cancelled_traces(query))
         if not cancelled:
             return res_ids
         return [res_id for res_id in res_ids if res_id not in cancelled]
